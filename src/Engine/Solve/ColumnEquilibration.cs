@@ -1,0 +1,69 @@
+// Column scaling to unit 2-norm and removal of zero columns, shared by every solver.
+using Engine.Common;
+
+namespace Engine.Solve;
+
+/// <summary>
+/// The equilibration every solver applies (method.md §10.1): column j of A is scaled by d_j = 1/‖a_j‖₂ so the
+/// relative SVD/QR cutoff and the relative ridge treat feature blocks of different scales alike; identically zero
+/// columns are removed. The solver solves for y in the kept, scaled coordinates and x_j = d_j·y_k maps back.
+/// </summary>
+internal static class ColumnEquilibration
+{
+    /// <summary>
+    /// Squared 2-norms of the columns of the row-major <c>a[rows, cols]</c> into <paramref name="sumSquares"/> (length cols).
+    /// Throws <see cref="InvalidInputException"/> naming the column when it holds NaN/Inf or overflows.
+    /// </summary>
+    internal static void ColumnSumSquares(ReadOnlySpan<double> a, int rows, int cols, Span<double> sumSquares)
+    {
+        sumSquares.Clear();
+        for (int i = 0; i < rows; i++)
+        {
+            ReadOnlySpan<double> row = a.Slice(i * cols, cols);
+            for (int j = 0; j < cols; j++) sumSquares[j] += row[j] * row[j];
+        }
+        for (int j = 0; j < cols; j++)
+        {
+            if (!double.IsFinite(sumSquares[j]))
+            {
+                throw new InvalidInputException(
+                    $"Column {j} of the least-squares matrix contains NaN or infinity (or values so large that its squared norm overflows). " +
+                    "Fix: check the input data (non-finite positions/momenta/derivatives) and the feature scales.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kept columns (squared norm &gt; 0) and their scales d = 1/sqrt(sumSquares) from the squared norms
+    /// (column sums of squares, or the diagonal of AᵀA). Returns the kept count; <paramref name="kept"/>[k] is the
+    /// original column of kept column k, ascending.
+    /// </summary>
+    internal static int Select(ReadOnlySpan<double> sumSquares, Span<int> kept, Span<double> scale)
+    {
+        int nk = 0;
+        for (int j = 0; j < sumSquares.Length; j++)
+        {
+            if (sumSquares[j] > 0)
+            {
+                kept[nk] = j;
+                scale[nk] = 1.0 / Math.Sqrt(sumSquares[j]);
+                nk++;
+            }
+        }
+        return nk;
+    }
+
+    /// <summary>x[kept[k]] = scale[k]·y[k]; every other entry of x (length cols) is 0.</summary>
+    internal static double[] MapBack(ReadOnlySpan<double> y, ReadOnlySpan<int> kept, ReadOnlySpan<double> scale, int nk, int cols)
+    {
+        var x = new double[cols];
+        for (int k = 0; k < nk; k++) x[kept[k]] = scale[k] * y[k];
+        return x;
+    }
+
+    /// <summary>The error for a system in which every column is zero.</summary>
+    internal static RankDeficientSystemException NoInformation(int cols, long rows) => new(
+        $"The least-squares system has no information: every feature column is zero ({cols} columns, {rows} rows), " +
+        "so nothing determines the model. Fix: check that the data varies (nonzero momenta and displacements, " +
+        "more than one snapshot) and that the features are not all saturated or zero.");
+}

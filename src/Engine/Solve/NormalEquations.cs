@@ -1,0 +1,215 @@
+// Streaming accumulation of the normal equations AᵀA x = Aᵀb and their regularised Cholesky solve.
+using Engine.Common;
+using Engine.Interop;
+using static Engine.Interop.Interop;
+
+namespace Engine.Solve;
+
+/// <summary>
+/// Accumulates G = AᵀA (n×n), r = Aᵀb (n), bᵀb and the row count over blocks of rows, so A never has to fit in
+/// memory, and solves the equilibrated, regularised normal equations by Cholesky (method.md §3.2, large-K path).
+/// Only the upper triangle of G is accumulated (cblas_dsyrk, row-major, upper); <see cref="Gram"/> fills in the rest.
+/// Accumulation order is the call order, so the same blocks in the same order give the same bits; merge partial
+/// accumulations with <see cref="Add"/> in a fixed order to stay deterministic. Not thread-safe: use one instance
+/// per thread and merge.
+/// </summary>
+public sealed class NormalEquations
+{
+    private const double MachineEpsilon = 2.220446049250313e-16; // 2^-52
+
+    private readonly double[] _gram; // row-major n×n, upper triangle valid
+    private readonly double[] _rhs;
+
+    /// <summary>Creates empty normal equations for <paramref name="cols"/> unknowns (G is cols² doubles).</summary>
+    public NormalEquations(int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
+        NativeLibraries.EnsureLoaded();
+        Cols = cols;
+        _gram = new double[(long)cols * cols];
+        _rhs = new double[cols];
+    }
+
+    /// <summary>Number of unknowns n (columns of A).</summary>
+    public int Cols { get; }
+
+    /// <summary>Number of rows accumulated so far.</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Σ b_i² over the accumulated rows.</summary>
+    public double RhsSquaredNorm { get; private set; }
+
+    /// <summary>A new row-major n×n copy of G = AᵀA, both triangles filled (allocates; for tests and diagnostics).</summary>
+    public double[] Gram
+    {
+        get
+        {
+            int n = Cols;
+            var g = (double[])_gram.Clone();
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < i; j++) g[i * n + j] = g[j * n + i];
+            return g;
+        }
+    }
+
+    /// <summary>A new copy of r = Aᵀb, length n (allocates).</summary>
+    public double[] Rhs => (double[])_rhs.Clone();
+
+    /// <summary>
+    /// Adds a block of <paramref name="k"/> rows: G += BᵀB, r += Bᵀc, bᵀb += cᵀc, Rows += k, where
+    /// <paramref name="rows"/> is the row-major block B[k, n] and <paramref name="rhs"/> is c[k].
+    /// Allocates nothing. Non-finite values are detected at <see cref="Solve"/>.
+    /// </summary>
+    public unsafe void Accumulate(ReadOnlySpan<double> rows, int k, ReadOnlySpan<double> rhs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (rows.Length != (long)k * Cols)
+            throw new ArgumentException($"rows has length {rows.Length}, expected k·cols = {k}·{Cols}.", nameof(rows));
+        if (rhs.Length != k)
+            throw new ArgumentException($"rhs has length {rhs.Length}, expected k = {k}.", nameof(rhs));
+        if (k == 0) return;
+
+        int n = Cols;
+        fixed (double* b = rows, c = rhs, g = _gram, r = _rhs)
+        {
+            OpenBlas.Dsyrk(OpenBlas.RowMajor, OpenBlas.Upper, OpenBlas.Trans, n, k, 1.0, b, n, 1.0, g, n);
+            OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.Trans, k, n, 1.0, b, n, c, 1, 1.0, r, 1);
+        }
+        double bb = 0;
+        for (int i = 0; i < rhs.Length; i++) bb += rhs[i] * rhs[i];
+        RhsSquaredNorm += bb;
+        Rows += k;
+    }
+
+    /// <summary>Adds another accumulation of the same width: G += G', r += r', bᵀb += b'ᵀb', Rows += Rows'.</summary>
+    public void Add(NormalEquations other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Cols != Cols)
+            throw new ArgumentException($"Cannot merge normal equations of {other.Cols} columns into {Cols}.", nameof(other));
+        System.Numerics.Tensors.TensorPrimitives.Add(_gram, other._gram, _gram);
+        System.Numerics.Tensors.TensorPrimitives.Add(_rhs, other._rhs, _rhs);
+        RhsSquaredNorm += other.RhsSquaredNorm;
+        Rows += other.Rows;
+    }
+
+    /// <summary>
+    /// Solves (D G D + λI) y = D r, x = D y with D = diag(G)^{-1/2} over the columns with nonzero diagonal (zero
+    /// columns are removed and get x = 0) and λ = <paramref name="relativeRidge"/>·trace(DGD)/n_kept
+    /// (= relativeRidge, since DGD has unit diagonal). Uses dpotrf + dpotrs; dpocon gives the condition estimate
+    /// (reported as cond(A), the square root of the Gram estimate). The accumulation is left unchanged, so more rows
+    /// may be added and the system solved again.
+    /// </summary>
+    /// <exception cref="RankDeficientSystemException">
+    /// Every column is zero, or the regularised equations are not positive definite or have a reciprocal condition
+    /// estimate below machine epsilon (singular at this ridge).
+    /// </exception>
+    /// <exception cref="InvalidInputException">The accumulated data contain NaN/Inf, or the ridge is negative/non-finite.</exception>
+    public SolveReport Solve(double relativeRidge = 1e-12)
+    {
+        if (!(relativeRidge >= 0) || !double.IsFinite(relativeRidge))
+        {
+            throw new InvalidInputException(
+                $"The ridge must be a finite number ≥ 0, got {relativeRidge}. Fix: pass e.g. --ridge 1e-12.");
+        }
+        int n = Cols;
+        var diag = new double[n];
+        for (int j = 0; j < n; j++) diag[j] = _gram[(long)j * n + j];
+        for (int j = 0; j < n; j++)
+        {
+            if (!double.IsFinite(diag[j]))
+            {
+                throw new InvalidInputException(
+                    $"Column {j} of the accumulated least-squares rows contains NaN or infinity. Fix: check the input data " +
+                    "(non-finite positions/momenta/derivatives) and the feature scales.");
+            }
+        }
+        if (!double.IsFinite(RhsSquaredNorm))
+        {
+            throw new InvalidInputException(
+                "The right-hand side of the least-squares rows contains NaN or infinity. Fix: check the time derivatives in the input data.");
+        }
+
+        var kept = new int[n];
+        var scale = new double[n];
+        int nk = ColumnEquilibration.Select(diag, kept, scale);
+        if (nk == 0) throw ColumnEquilibration.NoInformation(n, Rows);
+
+        // Equilibrated Gram, both triangles: dsymv and the residual use it after the factorisation has overwritten its copy.
+        var gs = new double[(long)nk * nk];
+        var rs = new double[nk];
+        double trace = 0;
+        for (int a = 0; a < nk; a++)
+        {
+            int ja = kept[a];
+            rs[a] = _rhs[ja] * scale[a];
+            // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
+            gs[(long)a * nk + a] = 1.0;
+            for (int b = a + 1; b < nk; b++)
+            {
+                double v = _gram[(long)ja * n + kept[b]] * scale[a] * scale[b];
+                gs[(long)a * nk + b] = v;
+                gs[(long)b * nk + a] = v;
+            }
+            trace += gs[(long)a * nk + a];
+        }
+        double lambda = relativeRidge * (trace / nk);
+
+        var y = CholeskySolve(gs, rs, nk, lambda, relativeRidge, out double rcond);
+        double residual = ResidualFromNormalEquations(gs, rs, y, nk, RhsSquaredNorm);
+        return new SolveReport(
+            ColumnEquilibration.MapBack(y, kept, scale, nk, n),
+            Rank: nk,
+            ConditionEstimate: Math.Sqrt(1.0 / rcond),
+            ResidualNorm: residual,
+            ZeroColumns: n - nk,
+            Solver: SolverKind.Cholesky,
+            Rows: Rows,
+            Cols: n,
+            Ridge: lambda);
+    }
+
+    // Factorises F = gs + λI (gs itself is not modified) and solves F y = rs. The matrices are symmetric, so
+    // row- and column-major storage coincide; passing LAPACK_COL_MAJOR with 'U' skips the transposed copy LAPACKE
+    // makes for row-major input, and every call below uses the same layout and triangle.
+    private static unsafe double[] CholeskySolve(double[] gs, double[] rs, int nk, double lambda, double relativeRidge, out double rcond)
+    {
+        const byte upper = (byte)'U';
+        var f = (double[])gs.Clone();
+        for (int a = 0; a < nk; a++) f[(long)a * nk + a] += lambda;
+        var y = (double[])rs.Clone();
+        double rc;
+        fixed (double* pf = f, py = y)
+        {
+            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, nk);
+            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, nk));
+            if (info > 0) throw Singular(relativeRidge, $"the Cholesky pivot of column {info} of {nk} is not positive");
+            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, nk, anorm, &rc));
+            // Without an effective ridge (λ below n·ε, the rounding level of the unit-diagonal Gram), a singular G can
+            // pass dpotrf on a rounding-sized pivot; a reciprocal condition below n·ε means singular to working
+            // precision. With a ridge above that level the regularised problem is well posed: trust dpotrf.
+            double tiny = nk * MachineEpsilon;
+            if (lambda < tiny && !(rc >= tiny))
+                throw Singular(relativeRidge, $"the reciprocal condition estimate {rc:g3} of the equilibrated Gram matrix is below n·ε = {tiny:g3}");
+            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, nk, py, nk));
+        }
+        rcond = rc;
+        return y;
+    }
+
+    /// <summary>‖Ax − b‖ from bᵀb − 2yᵀ(DAᵀb) + yᵀ(DGD)y in the equilibrated coordinates, clamped at 0.</summary>
+    internal static unsafe double ResidualFromNormalEquations(double[] gs, double[] rs, double[] y, int nk, double bb)
+    {
+        var gy = new double[nk];
+        fixed (double* pg = gs, py = y, pgy = gy)
+            OpenBlas.Dsymv(OpenBlas.RowMajor, OpenBlas.Upper, nk, 1.0, pg, nk, py, 1, 0.0, pgy, 1);
+        double yr = 0, ygy = 0;
+        for (int a = 0; a < nk; a++) { yr += y[a] * rs[a]; ygy += y[a] * gy[a]; }
+        return Math.Sqrt(Math.Max(0.0, bb - 2 * yr + ygy));
+    }
+
+    private static RankDeficientSystemException Singular(double relativeRidge, string detail) => new(
+        $"The normal equations are singular at this ridge (relative ridge {relativeRidge:g3}; {detail}): some feature " +
+        "columns are (nearly) linearly dependent. Fix: pass a larger --ridge (e.g. 1e-10), or use --solver gelsd, " +
+        "which drops the dependent directions.");
+}

@@ -1,0 +1,48 @@
+// The result of one least-squares solve: the solution and the diagnostics that say how much to trust it.
+namespace Engine.Solve;
+
+/// <summary>
+/// Solution and diagnostics of min ‖A x − b‖₂ (+ λ‖D⁻¹x‖² in the equilibrated coordinates when a ridge is used).
+/// </summary>
+/// <param name="X">The solution, length <see cref="Cols"/>, in the caller's (unscaled) coordinates; zero for zero columns.</param>
+/// <param name="Rank">
+/// Numerical rank among the nonzero columns: the number of kept singular values (Gelsd), the size of the kept
+/// triangular block (Qr), or the number of nonzero columns (Cholesky, which succeeds only at full rank).
+/// </param>
+/// <param name="ConditionEstimate">
+/// An estimate of cond₂ of the equilibrated matrix A·D (not of the Gram matrix), restricted to what the solver kept:
+/// Gelsd: exactly s_max / s_rank over the kept singular values (the full ratio s_max / s_min is available
+/// from <see cref="SingularValues"/>); Qr: 1 / dtrcon, the 1-norm condition estimate of the kept rank×rank
+/// triangular factor (within a factor of Rank of cond₂); Cholesky: sqrt(1 / dpocon) of the equilibrated regularised
+/// Gram matrix, i.e. the square root of its 1-norm condition estimate (cond(G) = cond(A)², within a factor of √Rank).
+/// </param>
+/// <param name="ResidualNorm">
+/// ‖A x − b‖₂ in the caller's coordinates, without the ridge term. Computed explicitly from A where A is at hand
+/// (<see cref="DenseLeastSquares"/>); from the accumulated bᵀb − 2xᵀ(Aᵀb) + xᵀGx, clamped at 0, by
+/// <see cref="NormalEquations.Solve"/>, whose relative accuracy is about sqrt(ε)·‖b‖ for tiny residuals.
+/// </param>
+/// <param name="ZeroColumns">How many columns of A were identically zero; they were removed and got coefficient 0.</param>
+/// <param name="Solver">The algorithm used.</param>
+/// <param name="Rows">Number of rows of A (accumulated rows for <see cref="NormalEquations"/>).</param>
+/// <param name="Cols">Number of columns of A (unknowns).</param>
+/// <param name="Ridge">
+/// The absolute ridge λ added in the equilibrated coordinates (where every kept column has unit norm, so the
+/// equilibrated Gram matrix has unit diagonal and trace = kept columns): λ = relativeRidge·trace/n = relativeRidge.
+/// </param>
+public sealed record SolveReport(
+    double[] X,
+    int Rank,
+    double ConditionEstimate,
+    double ResidualNorm,
+    int ZeroColumns,
+    SolverKind Solver,
+    long Rows,
+    int Cols,
+    double Ridge)
+{
+    /// <summary>
+    /// Gelsd only: all singular values of the equilibrated (and ridge-augmented) matrix of the nonzero columns,
+    /// descending, length min(rows, nonzero columns); null for the other solvers.
+    /// </summary>
+    public double[]? SingularValues { get; init; }
+}
