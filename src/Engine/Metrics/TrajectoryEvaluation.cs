@@ -43,7 +43,8 @@ public static class TrajectoryEvaluation
     /// Requires the 't' key, at least two snapshots per trajectory, stored in increasing and equally spaced time
     /// (relative tolerance 1e-6 of dt); throws <see cref="InvalidInputException"/> naming the trajectory otherwise, or
     /// when a Hamiltonian's N or d differ from the data's. Positions are compared with the minimum image when the data
-    /// has a periodic box.
+    /// has a periodic box. A diverging explicit rollout shows up as NaN/∞ in the curves and maxima (never hidden); an
+    /// implicit-midpoint step that fails to converge throws the integrator's <see cref="EngineException"/>.
     /// </summary>
     public static TrajectoryEvaluationResult Evaluate(PhaseSpaceData test, IHamiltonian learned, IHamiltonian? trueH,
         IntegratorKind kind, int substeps = 1)
