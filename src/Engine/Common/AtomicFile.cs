@@ -1,14 +1,15 @@
 // Writes a file all-or-nothing: into a temporary file beside it, then one rename over the target.
-using Engine.Common;
-
-namespace Engine.Data;
+namespace Engine.Common;
 
 /// <summary>
 /// Atomic file replacement. Readers see either the old file or the complete new one, never a half-written
 /// file; when writing fails, the temporary file is deleted and the target is left as it was.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (see <see cref="Write"/>).</summary>
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
     /// <summary>
     /// Runs <paramref name="write"/> on a stream to a temporary file in the directory of <paramref name="path"/>,
     /// flushes it to disk, then moves it over <paramref name="path"/>. I/O failures become

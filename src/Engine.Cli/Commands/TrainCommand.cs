@@ -1,0 +1,90 @@
+// `train`: fit a model to an .npz data set and save it.
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Engine.Data;
+using Engine.Features;
+using Engine.Model;
+using Engine.Training;
+using static Engine.Cli.CommandRunner;
+
+namespace Engine.Cli.Commands;
+
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "training data (.npz, data-format.md) with dq and dp", Required = true };
+        var family = new Option<string>("--model") { Description = "graph (non-separable graph HGN) | pair (separable pair potential)", DefaultValueFactory = _ => "graph" };
+        var sampler = new Option<string>("--sampler") { Description = "swim | elm", DefaultValueFactory = _ => "swim" };
+        var activation = new Option<string>("--activation") { Description = "tanh | sin", DefaultValueFactory = _ => "tanh" };
+        var width = new Option<int?>("--width") { Description = "main feature width: message layer (graph) or radial features per species pair (pair)" };
+        var widthNode = new Option<int?>("--width-node") { Description = "graph: node-encoder width (default 128)" };
+        var widthEdge = new Option<int?>("--width-edge") { Description = "graph: edge-encoder width (default 128)" };
+        var widthMsg = new Option<int?>("--width-msg") { Description = "graph: message-layer width (default 1024)" };
+        var seed = new Option<int>("--seed") { Description = "seed of the sampled layers", DefaultValueFactory = _ => 0 };
+        var solver = new Option<string>("--solver") { Description = "cholesky | gelsd | qr", DefaultValueFactory = _ => "cholesky" };
+        var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
+        var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
+        var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
+        var output = new Option<string>("--out") { Description = "model file to write", Required = true };
+        var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
+
+        var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
+        foreach (var o in new Option[] { data, family, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
+        cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
+        {
+            var fam = Names.Family(r.GetValue(family)!);
+            var defaults = new TrainingOptions();
+            var options = defaults with
+            {
+                Family = fam,
+                Sampler = Names.Sampler(r.GetValue(sampler)!),
+                Activation = Names.Activation(r.GetValue(activation)!),
+                WidthNode = Names.Positive(r.GetValue(widthNode) ?? defaults.WidthNode, "--width-node"),
+                WidthEdge = Names.Positive(r.GetValue(widthEdge) ?? defaults.WidthEdge, "--width-edge"),
+                WidthMessage = Names.Positive(r.GetValue(widthMsg) ?? (fam == ModelFamily.Graph ? r.GetValue(width) : null) ?? defaults.WidthMessage, "--width-msg"),
+                WidthPair = Names.Positive((fam == ModelFamily.Pair ? r.GetValue(width) : null) ?? defaults.WidthPair, "--width"),
+                Seed = r.GetValue(seed),
+                Solver = Names.Solver(r.GetValue(solver)!),
+                Ridge = r.GetValue(ridge),
+                Rcond = r.GetValue(rcond),
+                Weighting = Names.Weighting(r.GetValue(weighting)!),
+                Progress = progress,
+            };
+            string dataPath = r.GetValue(data)!;
+            progress($"reading {dataPath}");
+            var set = PhaseSpaceNpz.Read(dataPath);
+            var (model, report) = Trainer.Train(set, options);
+            string outPath = r.GetValue(output)!;
+            ModelFile.Save(model, outPath);
+            progress($"fit {report.FitSeconds:F3} s; wrote {outPath}");
+            return Describe(model, report, outPath);
+        }));
+        return cmd;
+    }
+
+    public static JsonObject Describe(HamiltonianModel model, TrainingReport report, string? path) => new()
+    {
+        ["model"] = path,
+        ["family"] = Names.Of(model.Family),
+        ["sampler"] = Names.Of(model.Info.Sampler),
+        ["activation"] = Activation.Name(model.Info.Activation),
+        ["seed"] = model.Info.Seed,
+        ["fit_seconds"] = Num(report.FitSeconds),
+        ["sampling_seconds"] = Num(report.SamplingSeconds),
+        ["assembly_seconds"] = Num(report.AssemblySeconds),
+        ["solve_seconds"] = Num(report.SolveSeconds),
+        ["rows"] = report.Rows,
+        ["cols"] = report.Cols,
+        ["snapshots"] = report.Snapshots,
+        ["solver"] = Names.Of(report.Solver),
+        ["rank"] = report.Rank,
+        ["condition_estimate"] = Num(report.ConditionEstimate),
+        ["residual_norm"] = Num(report.ResidualNorm),
+        ["zero_columns"] = report.ZeroColumns,
+        ["anchor_energy"] = Num(report.AnchorEnergy),
+        ["anchor_from_data"] = report.AnchorFromData,
+        ["length_unit"] = model.Info.LengthUnit,
+        ["energy_unit"] = model.Info.EnergyUnit,
+    };
+}

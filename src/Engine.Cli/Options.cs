@@ -1,0 +1,63 @@
+// Option parsing shared by several commands: enum names as the CLI spells them.
+using Engine.Common;
+using Engine.Dynamics;
+using Engine.Equations;
+using Engine.Features;
+using Engine.Solve;
+
+namespace Engine.Cli;
+
+internal static class Names
+{
+    public static ModelFamily Family(string s) => s switch
+    {
+        "graph" => ModelFamily.Graph,
+        "pair" => ModelFamily.Pair,
+        _ => throw new InvalidInputException($"--model '{s}' is not a model family; use 'graph' (non-separable graph HGN) or 'pair' (separable pair potential)"),
+    };
+
+    public static string Of(ModelFamily f) => f == ModelFamily.Graph ? "graph" : "pair";
+
+    public static SamplerKind Sampler(string s) => s switch
+    {
+        "swim" => SamplerKind.Swim,
+        "elm" => SamplerKind.Elm,
+        _ => throw new InvalidInputException($"--sampler '{s}' is unknown; use 'swim' or 'elm'"),
+    };
+
+    public static string Of(SamplerKind k) => k == SamplerKind.Swim ? "swim" : "elm";
+
+    public static ActivationKind Activation(string s) => s switch
+    {
+        "tanh" => ActivationKind.Tanh,
+        "sin" => ActivationKind.Sin,
+        _ => throw new InvalidInputException($"--activation '{s}' is unknown; use 'tanh' or 'sin'"),
+    };
+
+    public static SolverKind Solver(string s) => s switch
+    {
+        "cholesky" => SolverKind.Cholesky,
+        "gelsd" => SolverKind.Gelsd,
+        "qr" => SolverKind.Qr,
+        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'cholesky' (regularised normal equations, streamed), 'gelsd' (SVD, as the paper) or 'qr' (rank-revealing QR)"),
+    };
+
+    public static string Of(SolverKind k) => k switch { SolverKind.Cholesky => "cholesky", SolverKind.Gelsd => "gelsd", _ => "qr" };
+
+    public static RowWeighting Weighting(string s) => s switch
+    {
+        "none" => RowWeighting.None,
+        "balanced" => RowWeighting.Balanced,
+        _ => throw new InvalidInputException($"--weighting '{s}' is unknown; use 'none' or 'balanced'"),
+    };
+
+    public static IntegratorKind Integrator(string s) => s switch
+    {
+        "stormer-verlet" => IntegratorKind.StormerVerlet,
+        "velocity-verlet" => IntegratorKind.VelocityVerlet,
+        "implicit-midpoint" => IntegratorKind.ImplicitMidpoint,
+        _ => throw new InvalidInputException($"--integrator '{s}' is unknown; use 'stormer-verlet', 'velocity-verlet' or 'implicit-midpoint'"),
+    };
+
+    public static int Positive(int v, string option) => v > 0 ? v : throw new InvalidInputException($"{option} must be positive (got {v})");
+}

@@ -1,0 +1,177 @@
+// The separable, MD-ready family: H = Σ_i T(p_i) + Σ_pairs f_c(r) Σ_k θ_k σ(w_k r + b_k), per species pair.
+using System.Numerics.Tensors;
+
+namespace Engine.Features;
+
+/// <summary>
+/// Features of a separable Hamiltonian H = T(p) + V(q):
+/// <list type="bullet">
+/// <item>kinetic block: per species s, the column <c>Σ_{i∈s} |p_i|²/(2 m_i)</c> (its coefficient is 1 for Newtonian data);</item>
+/// <item>pair block: per unordered species pair t and neuron k, the column <c>Σ_{pairs of type t} f_c(r) σ(w_k r + b_k)</c>.</item>
+/// </list>
+/// With a cutoff r_c, <c>f_c(r) = (1 − (r/r_c)²)²</c> makes energy and force vanish continuously at r_c; a fixed
+/// topology uses f_c = 1. Every column is invariant under translation, rotation and permutation, so Σ forces = 0.
+/// </summary>
+public sealed class PairPotentialFeatures : IFeatureMap
+{
+    public ModelFamily Family => ModelFamily.Pair;
+    public int Dimension { get; }
+    public int SpeciesCount { get; }
+    /// <summary>The radial layer, one input (r), shared by all species pairs.</summary>
+    public DenseLayer Radial { get; }
+    /// <summary>Smooth cutoff radius, or 0 for none (fixed topology).</summary>
+    public double Cutoff { get; }
+    public int PairTypes => SpeciesCount * (SpeciesCount + 1) / 2;
+    public int FeatureCount => SpeciesCount + PairTypes * Radial.Width;
+    public bool IsSeparable => true;
+    public IReadOnlyList<FeatureBlock> Blocks { get; }
+
+    public PairPotentialFeatures(int dimension, int speciesCount, DenseLayer radial, double cutoff)
+    {
+        if (radial.Inputs != 1) throw new ArgumentException("the radial layer takes one input (r)");
+        Dimension = dimension; SpeciesCount = speciesCount; Radial = radial; Cutoff = cutoff;
+        Blocks =
+        [
+            new FeatureBlock("kinetic", 0, speciesCount, FeatureDependence.Momenta),
+            new FeatureBlock("pair", speciesCount, PairTypes * radial.Width, FeatureDependence.Positions),
+        ];
+    }
+
+    /// <summary>Index of the unordered species pair (a, b) in [0, PairTypes).</summary>
+    public int PairType(int a, int b)
+    {
+        if (a > b) (a, b) = (b, a);
+        return a * SpeciesCount - a * (a - 1) / 2 + (b - a);
+    }
+
+    /// <summary>The radial inputs of every pair in the snapshot (for sampling): appends r.</summary>
+    public static void CollectRadialInputs(Graph.EdgeBuffer edges, List<double> into)
+    {
+        for (int e = 0; e < edges.Count; e++) into.Add(edges.R[e]);
+    }
+
+    public FeatureWorkspace CreateWorkspace() => new(4, Radial.Width);
+
+    /// <summary>f_c(r) and its derivative; (1, 0) without a cutoff.</summary>
+    public (double F, double DF) CutoffFunction(double r)
+    {
+        if (Cutoff <= 0) return (1, 0);
+        if (r >= Cutoff) return (0, 0);
+        double x = r / Cutoff, u = 1 - x * x;
+        return (u * u, -4 * x * u / Cutoff);
+    }
+
+    public void Evaluate(Snapshot s, Span<double> phi, FeatureWorkspace ws)
+    {
+        phi[..FeatureCount].Clear();
+        AddKinetic(s, phi);
+        int W = Radial.Width;
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W);
+        Span<double> x = stackalloc double[1];
+        var edges = s.Edges;
+        for (int e = 0; e < edges.Count; e++)
+        {
+            (double fc, _) = CutoffFunction(edges.R[e]);
+            if (fc == 0) continue;
+            x[0] = edges.R[e];
+            Radial.Forward(x, z, v, default);
+            int col = SpeciesCount + PairType(s.Species[edges.I[e]], s.Species[edges.J[e]]) * W;
+            TensorPrimitives.MultiplyAdd(v, fc, phi.Slice(col, W), phi.Slice(col, W));
+        }
+    }
+
+    private void AddKinetic(Snapshot s, Span<double> phi)
+    {
+        int d = Dimension;
+        for (int i = 0; i < s.Particles; i++)
+        {
+            double p2 = 0;
+            for (int a = 0; a < d; a++) p2 += s.P[i * d + a] * s.P[i * d + a];
+            phi[s.Species[i]] += p2 / (2 * s.Mass[i]);
+        }
+    }
+
+    public void EvaluateJacobian(Snapshot s, Span<double> jp, Span<double> jq, int stride, FeatureWorkspace ws)
+    {
+        int d = Dimension, n = s.Particles, F = FeatureCount, W = Radial.Width;
+        for (int row = 0; row < n * d; row++)
+        {
+            jp.Slice(row * stride, F).Clear();
+            jq.Slice(row * stride, F).Clear();
+        }
+        for (int i = 0; i < n; i++)
+            for (int a = 0; a < d; a++)
+                jp[(i * d + a) * stride + s.Species[i]] = s.P[i * d + a] / s.Mass[i];
+
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = ws.Buffer(2, W), g = ws.Buffer(3, W);
+        Span<double> x = stackalloc double[1];
+        ReadOnlySpan<double> w = Radial.Column(0);
+        var edges = s.Edges;
+        for (int e = 0; e < edges.Count; e++)
+        {
+            double r = edges.R[e];
+            (double fc, double dfc) = CutoffFunction(r);
+            if (fc == 0 && dfc == 0) continue;
+            x[0] = r;
+            Radial.Forward(x, z, v, dv);
+            // g_k = d/dr [f_c σ(w_k r + b_k)] = f_c' σ_k + f_c σ'_k w_k
+            TensorPrimitives.Multiply(dv, w, g);
+            TensorPrimitives.Multiply(g, fc, g);
+            TensorPrimitives.MultiplyAdd(v, dfc, g, g);
+            int col = SpeciesCount + PairType(s.Species[edges.I[e]], s.Species[edges.J[e]]) * W;
+            int i = edges.I[e], j = edges.J[e];
+            for (int a = 0; a < d; a++)
+            {
+                double u = edges.Dr[e * d + a] / r;   // ∂r/∂q_j = û, ∂r/∂q_i = −û
+                var rowJ = jq.Slice((j * d + a) * stride + col, W);
+                var rowI = jq.Slice((i * d + a) * stride + col, W);
+                TensorPrimitives.MultiplyAdd(g, u, rowJ, rowJ);
+                TensorPrimitives.MultiplyAdd(g, -u, rowI, rowI);
+            }
+        }
+    }
+
+    public double EvaluateGradient(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdq, Span<double> dHdp, FeatureWorkspace ws)
+    {
+        int d = Dimension, n = s.Particles, W = Radial.Width;
+        double h = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double c = theta[s.Species[i]], p2 = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double pa = s.P[i * d + a];
+                p2 += pa * pa;
+                if (!dHdp.IsEmpty) dHdp[i * d + a] = c * pa / s.Mass[i];
+            }
+            h += c * p2 / (2 * s.Mass[i]);
+        }
+        if (!dHdq.IsEmpty) dHdq[..(n * d)].Clear();
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = ws.Buffer(2, W), tw = ws.Buffer(3, W);
+        Span<double> x = stackalloc double[1];
+        ReadOnlySpan<double> w = Radial.Column(0);
+        var edges = s.Edges;
+        for (int e = 0; e < edges.Count; e++)
+        {
+            double r = edges.R[e];
+            (double fc, double dfc) = CutoffFunction(r);
+            if (fc == 0 && dfc == 0) continue;
+            x[0] = r;
+            Radial.Forward(x, z, v, dv);
+            var th = theta.Slice(SpeciesCount + PairType(s.Species[edges.I[e]], s.Species[edges.J[e]]) * W, W);
+            double phiE = TensorPrimitives.Dot(th, v);
+            h += fc * phiE;
+            if (dHdq.IsEmpty) continue;
+            TensorPrimitives.Multiply(th, w, tw);
+            double dVdr = dfc * phiE + fc * TensorPrimitives.Dot(tw, dv);
+            int i = edges.I[e], j = edges.J[e];
+            for (int a = 0; a < d; a++)
+            {
+                double f = dVdr * edges.Dr[e * d + a] / r;
+                dHdq[j * d + a] += f;
+                dHdq[i * d + a] -= f;
+            }
+        }
+        return h;
+    }
+}

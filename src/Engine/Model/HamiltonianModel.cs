@@ -1,0 +1,77 @@
+// A trained model: sampled feature map + solved linear head Ĥ = θᵀΦ + θ₀, with its provenance and units.
+using Engine.Common;
+using Engine.Features;
+using Engine.Graph;
+
+namespace Engine.Model;
+
+/// <summary>What a model was trained from and how; carried in the model file and reported.</summary>
+public sealed record ModelInfo
+{
+    public required SamplerKind Sampler { get; init; }
+    public required ActivationKind Activation { get; init; }
+    public required int Seed { get; init; }
+    public string LengthUnit { get; init; } = "reduced";
+    public string EnergyUnit { get; init; } = "reduced";
+}
+
+/// <summary>
+/// The learned Hamiltonian. Immutable and shareable across threads; <see cref="CreateEvaluator"/> gives a
+/// per-thread <see cref="IHamiltonian"/> for one system (its particles, masses, species, edges or box).
+/// </summary>
+public sealed class HamiltonianModel
+{
+    public IFeatureMap Features { get; }
+    /// <summary>Head coefficients θ <c>[F]</c>.</summary>
+    public double[] Theta { get; }
+    /// <summary>The additive constant θ₀ fixed by the anchor row.</summary>
+    public double Theta0 { get; }
+    public GraphRule Graph { get; }
+    public ModelInfo Info { get; }
+    public ModelFamily Family => Features.Family;
+    public int Dimension => Features.Dimension;
+    public bool IsSeparable => Features.IsSeparable;
+
+    public HamiltonianModel(IFeatureMap features, double[] theta, double theta0, GraphRule graph, ModelInfo info)
+    {
+        if (theta.Length != features.FeatureCount) throw new ArgumentException($"θ has {theta.Length} entries, the features {features.FeatureCount}");
+        Features = features; Theta = theta; Theta0 = theta0; Graph = graph; Info = info;
+    }
+
+    /// <summary>A per-thread evaluator of Ĥ for a system of <paramref name="mass"/>.Length particles.</summary>
+    public ModelEvaluator CreateEvaluator(double[] mass, int[] species, int[]? edges, double[]? box)
+        => new(this, Graph.TopologyFor(Dimension, edges, box), mass, species);
+}
+
+/// <summary>Ĥ and its gradient for one system; holds the edge buffer and feature scratch (one per thread).</summary>
+public sealed class ModelEvaluator : IHamiltonian
+{
+    private readonly HamiltonianModel _model;
+    private readonly Topology _topology;
+    private readonly double[] _mass;
+    private readonly int[] _species;
+    private readonly EdgeBuffer _edges = new();
+    private readonly FeatureWorkspace _ws;
+
+    public int Particles => _mass.Length;
+    public int Dimension => _model.Dimension;
+    public bool IsSeparable => _model.IsSeparable;
+
+    internal ModelEvaluator(HamiltonianModel model, Topology topology, double[] mass, int[] species)
+    {
+        if (species.Length != mass.Length) throw new InvalidInputException($"species has {species.Length} entries, mass {mass.Length}");
+        int speciesCount = model.Features is PairPotentialFeatures pf ? pf.SpeciesCount : int.MaxValue;
+        foreach (int sp in species)
+            if (sp < 0 || sp >= speciesCount)
+                throw new InvalidInputException($"species code {sp} is outside the model's {speciesCount} trained species");
+        _model = model; _topology = topology; _mass = mass; _species = species;
+        _ws = model.Features.CreateWorkspace();
+    }
+
+    public double Evaluate(ReadOnlySpan<double> q, ReadOnlySpan<double> p, Span<double> dHdq, Span<double> dHdp)
+    {
+        _topology.Build(q, Particles, _edges);
+        var s = new Snapshot(q, p, _mass, _species, _edges);
+        return _model.Features.EvaluateGradient(s, _model.Theta, dHdq, dHdp, _ws) + _model.Theta0;
+    }
+}

@@ -1,0 +1,36 @@
+// Every choice of a training run, with the defaults method.md and its measurements support.
+using Engine.Equations;
+using Engine.Features;
+using Engine.Solve;
+
+namespace Engine.Training;
+
+/// <summary>Options of <see cref="Trainer.Train"/>. Defaults follow method.md §3 and §10.1.</summary>
+public sealed record TrainingOptions
+{
+    public ModelFamily Family { get; init; } = ModelFamily.Graph;
+    public SamplerKind Sampler { get; init; } = SamplerKind.Swim;
+    public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
+    /// <summary>Graph: node-encoder width n_V.</summary>
+    public int WidthNode { get; init; } = 128;
+    /// <summary>Graph: edge-encoder width n_E.</summary>
+    public int WidthEdge { get; init; } = 128;
+    /// <summary>Graph: message-layer width d_L.</summary>
+    public int WidthMessage { get; init; } = 1024;
+    /// <summary>Pair: radial features per species pair.</summary>
+    public int WidthPair { get; init; } = 256;
+    public int Seed { get; init; } = 0;
+    /// <summary>Cholesky of the regularised normal equations (fast, streamed; method.md §10 finding 5) unless chosen otherwise.</summary>
+    public SolverKind Solver { get; init; } = SolverKind.Cholesky;
+    /// <summary>Relative singular-value cutoff of gelsd / QR (the paper's group uses 1e-13).</summary>
+    public double Rcond { get; init; } = 1e-13;
+    /// <summary>Ridge of the Cholesky solver relative to the mean diagonal of the equilibrated Gram matrix.</summary>
+    public double Ridge { get; init; } = 1e-12;
+    public RowWeighting Weighting { get; init; } = RowWeighting.None;
+    /// <summary>At most this many input rows per layer are gathered for sampling (SWIM draws pairs among them).</summary>
+    public int MaxSamplingRows { get; init; } = 100_000;
+    /// <summary>Snapshots per assembled block of the streamed normal equations.</summary>
+    public int RowsPerBlock { get; init; } = 4096;
+    /// <summary>Progress messages (stderr in the CLI); null = silent.</summary>
+    public Action<string>? Progress { get; init; }
+}
