@@ -1,5 +1,4 @@
 // Cutoff neighbour search in O(N): bin particles into cells at least one cutoff wide, test only adjacent cells.
-using System.Runtime.CompilerServices;
 using Engine.Common;
 
 namespace Engine.Graph;
@@ -195,9 +194,8 @@ public sealed class CellList
     // Visits every unordered pair of neighbouring cells once (c ≤ c'), and every slot pair within them once.
     private void FindPairs(double cutoff, EdgeBuffer edges)
     {
-        Span<double> dr = stackalloc double[3];
         double rc2 = cutoff * cutoff;
-        double rc2Loose = rc2 * (1 + 1e-12);   // cheap reject before the exact test r*r < rc²
+        double rc2Loose = rc2 * (1 + 1e-9);   // screening margin, far above the rounding of the screen
         int n0 = _cells[0], n1 = _cells[1], n2 = _cells[2];
         for (int x0 = 0; x0 < n0; x0++)
             for (int x1 = 0; x1 < n1; x1++)
@@ -214,24 +212,79 @@ public sealed class CellList
                                 if (c2 < c) continue;
                                 int bEnd = _cellStart[c2 + 1];
                                 for (int sa = aStart; sa < aEnd; sa++)
-                                    for (int sb = c2 == c ? sa + 1 : _cellStart[c2]; sb < bEnd; sb++)
-                                        AddIfClose(sa, sb, rc2, rc2Loose, dr, edges);
+                                    PairsWith(sa, c2 == c ? sa + 1 : _cellStart[c2], bEnd, rc2, rc2Loose, edges);
                             }
                 }
     }
 
-    // Same operations, in the same order, as PeriodicBox.Displacement and BruteForcePairs, on the raw positions.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AddIfClose(int sa, int sb, double rc2, double rc2Loose, Span<double> dr, EdgeBuffer edges)
+    // Slot sa against slots [bStart, bEnd). Candidates are first screened with multiplications by 1/L, which
+    // can differ from x/L only in the last bit and so only pick the other of two equidistant images; the
+    // survivors are then recomputed with the same operations, in the same order, as PeriodicBox.Displacement, so
+    // r and the accept test r*r < rc² match BruteForcePairs bit for bit. The displacement is taken from sa to sb
+    // whatever the particle order and negated when needed: a − b, x/L, round-half-even and L·k are all odd-
+    // symmetric in IEEE arithmetic, so −dr equals q_J − q_I (up to the sign of a zero component). Deciding the
+    // order only for accepted pairs keeps an unpredictable branch out of the candidate loop.
+    private void PairsWith(int sa, int bStart, int bEnd, double rc2, double rc2Loose, EdgeBuffer edges)
     {
-        int i = _order[sa], j = _order[sb];
-        int lo = sa, hi = sb;
-        if (i > j) { (i, j) = (j, i); (lo, hi) = (sb, sa); }
+        double[] qs = _qSorted;
         int d = _d;
+        double a0 = qs[sa * d], a1 = d > 1 ? qs[sa * d + 1] : 0, a2 = d > 2 ? qs[sa * d + 2] : 0;
+        if (_periodic)
+        {
+            double L0 = _lengths[0], L1 = _lengths[1], L2 = _lengths[2];
+            double i0 = 1 / L0, i1 = 1 / L1, i2 = 1 / L2;
+            for (int sb = bStart; sb < bEnd; sb++)
+            {
+                int o = sb * d;
+                double x0 = qs[o] - a0;
+                x0 -= L0 * Math.Round(x0 * i0);
+                double r2 = x0 * x0;
+                if (d > 1)
+                {
+                    double x1 = qs[o + 1] - a1;
+                    x1 -= L1 * Math.Round(x1 * i1);
+                    r2 += x1 * x1;
+                    if (d > 2)
+                    {
+                        double x2 = qs[o + 2] - a2;
+                        x2 -= L2 * Math.Round(x2 * i2);
+                        r2 += x2 * x2;
+                    }
+                }
+                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, edges);
+            }
+        }
+        else
+        {
+            for (int sb = bStart; sb < bEnd; sb++)
+            {
+                int o = sb * d;
+                double x0 = qs[o] - a0;
+                double r2 = x0 * x0;
+                if (d > 1)
+                {
+                    double x1 = qs[o + 1] - a1;
+                    r2 += x1 * x1;
+                    if (d > 2)
+                    {
+                        double x2 = qs[o + 2] - a2;
+                        r2 += x2 * x2;
+                    }
+                }
+                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, edges);
+            }
+        }
+    }
+
+    private void AcceptExact(int sa, int sb, double rc2, EdgeBuffer edges)
+    {
+        double[] qs = _qSorted;
+        int d = _d;
+        Span<double> dr = stackalloc double[3];
         double r2 = 0;
         for (int a = 0; a < d; a++)
         {
-            double x = _qSorted[hi * d + a] - _qSorted[lo * d + a];
+            double x = qs[sb * d + a] - qs[sa * d + a];
             if (_periodic)
             {
                 double L = _lengths[a];
@@ -239,10 +292,16 @@ public sealed class CellList
             }
             dr[a] = x;
             r2 += x * x;
-            if (r2 > rc2Loose) return;
         }
         double r = Math.Sqrt(r2);
-        if (r * r < rc2) edges.Add(i, j, dr[..d], r);
+        if (!(r * r < rc2)) return;
+        int ia = _order[sa], ib = _order[sb];
+        if (ia < ib) edges.Add(ia, ib, dr[..d], r);
+        else
+        {
+            for (int a = 0; a < d; a++) dr[a] = -dr[a];
+            edges.Add(ib, ia, dr[..d], r);
+        }
     }
 
     private static void ThrowNonFinite(int i, int a, double x) =>
