@@ -45,7 +45,7 @@ public sealed class LennardJones : IHamiltonian
     public double Mass { get; }
     /// <summary>Cutoff radius rc: pairs at r ≥ rc do not interact.</summary>
     public double Cutoff { get; }
-    /// <summary>Box lengths <c>[3]</c>; each at least 2·rc so the minimum image is unique within the cutoff.</summary>
+    /// <summary>Box lengths <c>[3]</c> (a copy; editing it does not change the system); each at least 2·rc so the minimum image is unique within the cutoff.</summary>
     public double[] Box { get; }
 
     /// <param name="particles">N ≥ 1.</param>
@@ -69,7 +69,7 @@ public sealed class LennardJones : IHamiltonian
         Particles = particles;
         Epsilon = epsilon; Sigma = sigma; Mass = mass; Cutoff = rc;
         Box = (double[])box.Clone();
-        _box = new PeriodicBox(3, Box);
+        _box = new PeriodicBox(3, (double[])box.Clone());   // a private copy: Box is exposed and mutable
         _vAtCutoff = Unshifted(rc, out _dvAtCutoff);
         _cachedQ = new double[3 * particles];
         _cachedGrad = new double[3 * particles];
