@@ -25,8 +25,11 @@ public sealed class NpyArray
     public int Rank => Shape.Length;
     /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
     public long Count { get; }
+    /// <summary>True for a floating dtype (<see cref="Doubles"/> is set).</summary>
     public bool IsFloat => Doubles is not null;
+    /// <summary>True for an integer or boolean dtype (<see cref="Longs"/> is set).</summary>
     public bool IsInteger => Longs is not null;
+    /// <summary>True for a scalar string (<see cref="Text"/> is set).</summary>
     public bool IsText => Text is not null;
 
     private NpyArray(string dtype, long[] shape, long count, double[]? doubles, long[]? longs, string? text)
@@ -71,6 +74,7 @@ public sealed class NpyArray
     public static string FormatShape(IReadOnlyList<long> shape) =>
         shape.Count == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
 
+    /// <summary>Dtype and shape, e.g. <c>NpyArray &lt;f8 (3, 2)</c>.</summary>
     public override string ToString() => $"NpyArray {Dtype} {ShapeText}";
 
     private static long[] CheckShape(long[] shape, long length)

@@ -142,6 +142,7 @@ public sealed class NpzArchive : IDisposable
     /// <summary>Reads member <paramref name="key"/>, or returns null when the archive has no such member.</summary>
     public NpyArray? TryRead(string key) => Contains(key) ? Read(key) : null;
 
+    /// <summary>Closes the archive and its file.</summary>
     public void Dispose() => _zip.Dispose();
 
     /// <summary>Passes reads through and keeps the CRC-32 of every byte read, since ZipArchive does not verify stored members.</summary>
