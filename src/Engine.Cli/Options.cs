@@ -39,7 +39,7 @@ internal static class Names
         "cholesky" => SolverKind.Cholesky,
         "gelsd" => SolverKind.Gelsd,
         "qr" => SolverKind.Qr,
-        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'cholesky' (regularised normal equations, streamed), 'gelsd' (SVD, as the paper) or 'qr' (rank-revealing QR)"),
+        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'auto', 'gelsd' (SVD, as the paper), 'qr' (rank-revealing QR) or 'cholesky' (regularised normal equations, streamed)"),
     };
 
     public static string Of(SolverKind k) => k switch { SolverKind.Cholesky => "cholesky", SolverKind.Gelsd => "gelsd", _ => "qr" };

@@ -22,7 +22,7 @@ internal static class TrainCommand
         var widthEdge = new Option<int?>("--width-edge") { Description = "graph: edge-encoder width (default 128)" };
         var widthMsg = new Option<int?>("--width-msg") { Description = "graph: message-layer width (default 1024)" };
         var seed = new Option<int>("--seed") { Description = "seed of the sampled layers", DefaultValueFactory = _ => 0 };
-        var solver = new Option<string>("--solver") { Description = "cholesky | gelsd | qr", DefaultValueFactory = _ => "cholesky" };
+        var solver = new Option<string>("--solver") { Description = "auto (gelsd while the dense system fits in memory, else cholesky) | gelsd | qr | cholesky", DefaultValueFactory = _ => "auto" };
         var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
         var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
         var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
@@ -45,7 +45,7 @@ internal static class TrainCommand
                 WidthMessage = Names.Positive(r.GetValue(widthMsg) ?? (fam == ModelFamily.Graph ? r.GetValue(width) : null) ?? defaults.WidthMessage, "--width-msg"),
                 WidthPair = Names.Positive((fam == ModelFamily.Pair ? r.GetValue(width) : null) ?? defaults.WidthPair, "--width"),
                 Seed = r.GetValue(seed),
-                Solver = Names.Solver(r.GetValue(solver)!),
+                Solver = r.GetValue(solver) == "auto" ? null : Names.Solver(r.GetValue(solver)!),
                 Ridge = r.GetValue(ridge),
                 Rcond = r.GetValue(rcond),
                 Weighting = Names.Weighting(r.GetValue(weighting)!),

@@ -18,9 +18,11 @@ public sealed class AssembledSystem
     public required double AnchorEnergy { get; init; }
     public required bool AnchorFromData { get; init; }
 
+    public required SolverKind Solver { get; init; }
+
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, o.Solver, o.Rcond);
+        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond);
 }
 
 public static class SystemAssembly
@@ -29,8 +31,7 @@ public static class SystemAssembly
     {
         int nd = data.StateSize, F = features.FeatureCount, cols = F + 1;
         long rowsLong = 2L * data.Snapshots * nd + 1;
-        if (o.Solver != SolverKind.Cholesky && rowsLong * cols > int.MaxValue)
-            throw new Common.InvalidInputException($"the dense system ({rowsLong} × {cols}) is too large for {o.Solver}; use --solver cholesky, which streams the normal equations");
+        var solver = ChooseSolver(o, rowsLong, cols, progress);
         int rows = (int)Math.Min(rowsLong, int.MaxValue);
         var (wq, wp) = HamiltonRows.Weights(o.Weighting, data.Dq, data.Dp);
         var ws = features.CreateWorkspace();
@@ -45,7 +46,7 @@ public static class SystemAssembly
         double anchorRhs = HamiltonRows.FillAnchor(features, Snap(data, anchor, edges), h0, 1.0, anchorRow, ws);
 
         int perSnapshot = 2 * nd;
-        if (o.Solver == SolverKind.Cholesky)
+        if (solver == SolverKind.Cholesky)
         {
             var normal = new NormalEquations(cols);
             int batch = Math.Max(1, o.RowsPerBlock / perSnapshot);
@@ -65,7 +66,7 @@ public static class SystemAssembly
                 if ((m0 / batch) % 50 == 0) progress($"  assembled {m0 + count}/{data.Snapshots} snapshots");
             }
             normal.Accumulate(anchorRow, 1, [anchorRhs]);
-            return new AssembledSystem { Normal = normal, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
+            return new AssembledSystem { Normal = normal, Solver = solver, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
         }
 
         var z = new double[(long)rows * cols];
@@ -78,7 +79,23 @@ public static class SystemAssembly
         }
         anchorRow.CopyTo(z.AsSpan((rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
-        return new AssembledSystem { Z = z, U = u, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
+        return new AssembledSystem { Z = z, U = u, Solver = solver, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
+    }
+
+    /// <summary>gelsd when the dense Z fits the budget (and .NET's array limit), else the streamed Cholesky; an explicit dense choice that does not fit is refused.</summary>
+    private static SolverKind ChooseSolver(TrainingOptions o, long rows, int cols, Action<string> progress)
+    {
+        long values = rows * cols;
+        bool fits = values <= Array.MaxLength && values * sizeof(double) <= o.MaxDenseBytes;
+        if (o.Solver is SolverKind explicitSolver)
+        {
+            if (explicitSolver != SolverKind.Cholesky && values > Array.MaxLength)
+                throw new Common.InvalidInputException($"the dense system ({rows} × {cols}) is too large for {explicitSolver}; use --solver cholesky, which streams the normal equations");
+            return explicitSolver;
+        }
+        if (fits) return SolverKind.Gelsd;
+        progress($"the dense system ({rows} × {cols}, {values * 8.0 / (1 << 30):F1} GiB) exceeds the dense budget: streaming the normal equations (Cholesky)");
+        return SolverKind.Cholesky;
     }
 
     private static Snapshot Snap(PhaseSpaceData data, int m, EdgeBuffer edges) => new(data.QOf(m), data.POf(m), data.Mass, data.Species, edges);

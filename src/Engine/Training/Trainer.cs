@@ -32,7 +32,7 @@ public static class Trainer
         double assemblySeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        progress($"solving with {options.Solver}");
+        progress($"solving with {system.Solver}");
         var report = system.Solve(options);
         double solveSeconds = clock.Elapsed.TotalSeconds;
         CheckBlocksDetermined(features, report);

@@ -20,8 +20,15 @@ public sealed record TrainingOptions
     /// <summary>Pair: radial features per species pair.</summary>
     public int WidthPair { get; init; } = 256;
     public int Seed { get; init; } = 0;
-    /// <summary>Cholesky of the regularised normal equations (fast, streamed; method.md §10 finding 5) unless chosen otherwise.</summary>
-    public SolverKind Solver { get; init; } = SolverKind.Cholesky;
+    /// <summary>
+    /// The solver; null = automatic: gelsd (the paper's SVD least squares, accurate to round-off on ill-conditioned
+    /// random features) while the dense system fits in <see cref="MaxDenseBytes"/>, else the streamed Cholesky of the
+    /// regularised normal equations (the normal equations square cond(Z), so Cholesky stalls near 1e-9 where gelsd
+    /// reaches 1e-18 on the default lattice — measured, see README).
+    /// </summary>
+    public SolverKind? Solver { get; init; }
+    /// <summary>Largest dense system Z (bytes) the automatic choice materialises for gelsd/QR.</summary>
+    public long MaxDenseBytes { get; init; } = 3L << 30;
     /// <summary>Relative singular-value cutoff of gelsd / QR (the paper's group uses 1e-13).</summary>
     public double Rcond { get; init; } = 1e-13;
     /// <summary>Ridge of the Cholesky solver relative to the mean diagonal of the equilibrated Gram matrix.</summary>
