@@ -32,7 +32,12 @@ public static class LayerSampler
 
         var w = new double[width * inputs];   // [width, inputs] in standardised coordinates
         var b = new double[width];
-        if (sampler == SamplerKind.Swim) SampleSwim(x, rows, inputs, width, activation, mean, scale, rng, w, b);
+        // SWIM needs two distinct points. When every input row is the same (e.g. all momenta zero, so every node
+        // scalar is 0) the layer is drawn as ELM instead: its features are then constant in the data, their
+        // derivative columns vanish, and the trainer reports the block as undetermined by the data.
+        bool constant = true;
+        for (int l = 0; l < inputs && constant; l++) constant = scale[l] == 1.0 && IsConstant(x, rows, inputs, l);
+        if (sampler == SamplerKind.Swim && !constant) SampleSwim(x, rows, inputs, width, activation, mean, scale, rng, w, b);
         else SampleElm(inputs, width, rng, w, b);
 
         // Fold standardisation: w·((x − μ)/s) + b = Σ_l (w_l/s_l) x_l + (b − Σ_l w_l μ_l / s_l).
@@ -64,6 +69,13 @@ public static class LayerSampler
             // A constant input carries no information; scale 1 keeps the fold finite.
             scale[l] = s > 1e-300 ? s : 1.0;
         }
+    }
+
+    private static bool IsConstant(ReadOnlySpan<double> x, int rows, int inputs, int l)
+    {
+        for (int r = 1; r < rows; r++)
+            if (x[r * inputs + l] != x[l]) return false;
+        return true;
     }
 
     private static void SampleSwim(ReadOnlySpan<double> x, int rows, int inputs, int width, ActivationKind activation,

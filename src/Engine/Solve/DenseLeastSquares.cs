@@ -144,7 +144,6 @@ public static class DenseLeastSquares
         return new SolveReport(x, rank, condition, Residual(a, rows, cols, x, b), cols - nk, kind, rows, cols, ridge)
         {
             SingularValues = singularValues,
-            ColumnNorms = sumSquares.Select(Math.Sqrt).ToArray(),
         };
     }
 

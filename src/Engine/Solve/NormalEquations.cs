@@ -166,10 +166,7 @@ public sealed class NormalEquations
             Solver: SolverKind.Cholesky,
             Rows: Rows,
             Cols: n,
-            Ridge: lambda)
-        {
-            ColumnNorms = diag.Select(Math.Sqrt).ToArray(),
-        };
+            Ridge: lambda);
     }
 
     // Factorises F = gs + λI (gs itself is not modified) and solves F y = rs. The matrices are symmetric, so

@@ -45,10 +45,4 @@ public sealed record SolveReport(
     /// descending, length min(rows, nonzero columns); null for the other solvers.
     /// </summary>
     public double[]? SingularValues { get; init; }
-
-    /// <summary>
-    /// The 2-norm of every original column of A (length <see cref="Cols"/>), before equilibration: callers check
-    /// from it that each block of unknowns is supported by the data (a block of zero columns is undetermined).
-    /// </summary>
-    public double[]? ColumnNorms { get; init; }
 }

@@ -19,6 +19,8 @@ public sealed class AssembledSystem
     public required bool AnchorFromData { get; init; }
 
     public required SolverKind Solver { get; init; }
+    /// <summary>Sum of squares of every column over the derivative rows only (the anchor row excluded): a block that is zero here is not determined by Hamilton's equations.</summary>
+    public required double[] DerivativeColumnSumSquares { get; init; }
 
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
@@ -36,6 +38,7 @@ public static class SystemAssembly
         var (wq, wp) = HamiltonRows.Weights(o.Weighting, data.Dq, data.Dp);
         var ws = features.CreateWorkspace();
         var edges = new EdgeBuffer();
+        var columnSumSquares = new double[cols];
 
         // Anchor: the first snapshot with a known energy; without one, H₀ = 0 (dynamics are unaffected).
         int anchor = 0;
@@ -62,11 +65,12 @@ public static class SystemAssembly
                     HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
                         block.AsSpan(k * perSnapshot * cols, perSnapshot * cols), rhs.AsSpan(k * perSnapshot, perSnapshot), ws);
                 }
+                AddColumnSumSquares(block.AsSpan(0, count * perSnapshot * cols), cols, columnSumSquares);
                 normal.Accumulate(block.AsSpan(0, count * perSnapshot * cols), count * perSnapshot, rhs.AsSpan(0, count * perSnapshot));
                 if ((m0 / batch) % 50 == 0) progress($"  assembled {m0 + count}/{data.Snapshots} snapshots");
             }
             normal.Accumulate(anchorRow, 1, [anchorRhs]);
-            return new AssembledSystem { Normal = normal, Solver = solver, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
+            return new AssembledSystem { Normal = normal, Solver = solver, DerivativeColumnSumSquares = columnSumSquares, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
         }
 
         var z = new double[(long)rows * cols];
@@ -77,9 +81,10 @@ public static class SystemAssembly
             HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
                 z.AsSpan(m * perSnapshot * cols, perSnapshot * cols), u.AsSpan(m * perSnapshot, perSnapshot), ws);
         }
+        AddColumnSumSquares(z.AsSpan(0, (rows - 1) * cols), cols, columnSumSquares);
         anchorRow.CopyTo(z.AsSpan((rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
-        return new AssembledSystem { Z = z, U = u, Solver = solver, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
+        return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = columnSumSquares, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
     }
 
     /// <summary>gelsd when the dense Z fits the budget (and .NET's array limit), else the streamed Cholesky; an explicit dense choice that does not fit is refused.</summary>
@@ -96,6 +101,15 @@ public static class SystemAssembly
         if (fits) return SolverKind.Gelsd;
         progress($"the dense system ({rows} × {cols}, {values * 8.0 / (1 << 30):F1} GiB) exceeds the dense budget: streaming the normal equations (Cholesky)");
         return SolverKind.Cholesky;
+    }
+
+    private static void AddColumnSumSquares(ReadOnlySpan<double> rows, int cols, double[] sums)
+    {
+        for (int r = 0; r < rows.Length / cols; r++)
+        {
+            var row = rows.Slice(r * cols, cols);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, row, sums, sums);
+        }
     }
 
     private static Snapshot Snap(PhaseSpaceData data, int m, EdgeBuffer edges) => new(data.QOf(m), data.POf(m), data.Mass, data.Species, edges);

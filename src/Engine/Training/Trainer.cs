@@ -30,12 +30,12 @@ public static class Trainer
         progress($"assembling {2L * data.Snapshots * data.StateSize + 1} rows × {features.FeatureCount + 1} columns");
         var system = SystemAssembly.Assemble(data, topology, features, options, progress);
         double assemblySeconds = clock.Elapsed.TotalSeconds;
+        CheckBlocksDetermined(features, system.DerivativeColumnSumSquares);
 
         clock.Restart();
         progress($"solving with {system.Solver}");
         var report = system.Solve(options);
         double solveSeconds = clock.Elapsed.TotalSeconds;
-        CheckBlocksDetermined(features, report);
 
         int F = features.FeatureCount;
         var theta = report.X.AsSpan(0, F).ToArray();
@@ -57,13 +57,12 @@ public static class Trainer
     /// A block whose every column is zero in the system has no support in the data: the solve would silently
     /// return 0 for that part of H. That is refused, naming the block and its likely cause.
     /// </summary>
-    private static void CheckBlocksDetermined(IFeatureMap features, SolveReport report)
+    private static void CheckBlocksDetermined(IFeatureMap features, double[] derivativeColumnSumSquares)
     {
-        if (report.ColumnNorms is null) return;
         foreach (var block in features.Blocks)
         {
             bool any = false;
-            for (int k = block.Start; k < block.Start + block.Count && !any; k++) any = report.ColumnNorms[k] > 0;
+            for (int k = block.Start; k < block.Start + block.Count && !any; k++) any = derivativeColumnSumSquares[k] > 0;
             if (any) continue;
             string cause = block.DependsOn switch
             {
@@ -71,7 +70,7 @@ public static class Trainer
                 FeatureDependence.Positions => "no pair of particles interacts in the training data (no edges, or all beyond the cutoff), so nothing fixes the potential; check 'edges' or 'cutoff'",
                 _ => "its features have no derivative anywhere in the training data",
             };
-            throw new RankDeficientSystemException($"the least-squares system is rank-deficient: the '{block.Name}' feature block is zero in every row — {cause}");
+            throw new RankDeficientSystemException($"the least-squares system is rank-deficient: the '{block.Name}' feature block is zero in every row of Hamilton's equations — {cause}");
         }
     }
 }

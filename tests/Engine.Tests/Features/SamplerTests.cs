@@ -41,10 +41,13 @@ public class SamplerTests
     }
 
     [Test]
-    public void IdenticalInputsAreRefusedBySwim()
+    public void IdenticalInputsMakeSwimFallBackToElm()
     {
         var x = Enumerable.Repeat(1.5, 50).ToArray();
-        var e = Assert.Throws<InvalidInputException>(() => LayerSampler.Sample(x, 50, 1, 8, SamplerKind.Swim, ActivationKind.Tanh, new Random(0)));
-        Assert.That(e!.Message, Does.Contain("identical"));
+        var swim = LayerSampler.Sample(x, 50, 1, 8, SamplerKind.Swim, ActivationKind.Tanh, new Random(0));
+        var elm = LayerSampler.Sample(x, 50, 1, 8, SamplerKind.Elm, ActivationKind.Tanh, new Random(0));
+        Assert.That(swim.WT, Is.EqualTo(elm.WT));
+        Assert.That(swim.B, Is.EqualTo(elm.B));
+        Assert.That(swim.WT.Concat(swim.B).All(double.IsFinite));
     }
 }
