@@ -50,7 +50,8 @@ public sealed class PairPotentialFeatures : IFeatureMap
         for (int e = 0; e < edges.Count; e++) into.Add(edges.R[e]);
     }
 
-    public FeatureWorkspace CreateWorkspace() => new(4, Radial.Width);
+    /// <summary>Buffers 0–3: per-edge vectors over the width; 4 + t: θ∘w of pair type t (gradient path).</summary>
+    public FeatureWorkspace CreateWorkspace() => new(4 + PairTypes, Radial.Width);
 
     /// <summary>f_c(r) and its derivative; (1, 0) without a cutoff.</summary>
     public (double F, double DF) CutoffFunction(double r)
@@ -132,8 +133,15 @@ public sealed class PairPotentialFeatures : IFeatureMap
     }
 
     public double EvaluateGradient(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdq, Span<double> dHdp, FeatureWorkspace ws)
+        => EvaluateKinetic(s, theta, dHdp) + EvaluatePotential(s, theta, dHdq, ws);
+
+    /// <summary>
+    /// The kinetic part <c>T̂(p) = Σ_i θ_{s_i} |p_i|²/(2 m_i)</c> (θ <c>[F]</c>, its first <see cref="SpeciesCount"/> entries
+    /// used); overwrites <paramref name="dHdp"/> <c>[N·d]</c> with ∂T̂/∂p unless it is empty.
+    /// </summary>
+    public double EvaluateKinetic(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdp)
     {
-        int d = Dimension, n = s.Particles, W = Radial.Width;
+        int d = Dimension, n = s.Particles;
         double h = 0;
         for (int i = 0; i < n; i++)
         {
@@ -146,10 +154,26 @@ public sealed class PairPotentialFeatures : IFeatureMap
             }
             h += c * p2 / (2 * s.Mass[i]);
         }
-        if (!dHdq.IsEmpty) dHdq[..(n * d)].Clear();
-        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = ws.Buffer(2, W), tw = ws.Buffer(3, W);
+        return h;
+    }
+
+    /// <summary>
+    /// The potential part <c>V̂(q) = Σ_pairs f_c(r) Σ_k θ_k σ(w_k r + b_k)</c> over the snapshot's edges (momenta unused);
+    /// overwrites <paramref name="dHdq"/> <c>[N·d]</c> with ∂V̂/∂q unless it is empty (then σ' is not evaluated at all).
+    /// </summary>
+    public double EvaluatePotential(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdq, FeatureWorkspace ws)
+    {
+        int d = Dimension, n = s.Particles, W = Radial.Width;
+        bool gradient = !dHdq.IsEmpty;
+        if (gradient) dHdq[..(n * d)].Clear();
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = gradient ? ws.Buffer(2, W) : default;
         Span<double> x = stackalloc double[1];
         ReadOnlySpan<double> w = Radial.Column(0);
+        // θ∘w of every pair type, once per call rather than once per edge: dV/dr = f_c' θ·σ + f_c (θ∘w)·σ'.
+        if (gradient)
+            for (int t = 0; t < PairTypes; t++)
+                TensorPrimitives.Multiply(theta.Slice(SpeciesCount + t * W, W), w, ws.Buffer(4 + t, W));
+        double h = 0;
         var edges = s.Edges;
         for (int e = 0; e < edges.Count; e++)
         {
@@ -158,13 +182,12 @@ public sealed class PairPotentialFeatures : IFeatureMap
             if (fc == 0 && dfc == 0) continue;
             x[0] = r;
             Radial.Forward(x, z, v, dv);
-            var th = theta.Slice(SpeciesCount + PairType(s.Species[edges.I[e]], s.Species[edges.J[e]]) * W, W);
-            double phiE = TensorPrimitives.Dot(th, v);
-            h += fc * phiE;
-            if (dHdq.IsEmpty) continue;
-            TensorPrimitives.Multiply(th, w, tw);
-            double dVdr = dfc * phiE + fc * TensorPrimitives.Dot(tw, dv);
             int i = edges.I[e], j = edges.J[e];
+            int type = PairType(s.Species[i], s.Species[j]);
+            double phiE = TensorPrimitives.Dot(theta.Slice(SpeciesCount + type * W, W), v);
+            h += fc * phiE;
+            if (!gradient) continue;
+            double dVdr = dfc * phiE + fc * TensorPrimitives.Dot(ws.Buffer(4 + type, W), dv);
             for (int a = 0; a < d; a++)
             {
                 double f = dVdr * edges.Dr[e * d + a] / r;

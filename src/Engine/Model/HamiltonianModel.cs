@@ -1,4 +1,5 @@
 // A trained model: sampled feature map + solved linear head Ĥ = θᵀΦ + θ₀, with its provenance and units.
+using System.Runtime.InteropServices;
 using Engine.Common;
 using Engine.Features;
 using Engine.Graph;
@@ -43,7 +44,12 @@ public sealed class HamiltonianModel
         => new(this, Graph.TopologyFor(Dimension, edges, box), mass, species);
 }
 
-/// <summary>Ĥ and its gradient for one system; holds the edge buffer and feature scratch (one per thread).</summary>
+/// <summary>
+/// Ĥ and its gradient for one system; holds the edge buffer and feature scratch (one per thread).
+/// For the separable pair family it caches V̂(q) and ∂V̂/∂q of the last configuration (bitwise compare of q):
+/// velocity Verlet asks for Ĥ at the same q up to three times per step, and the neighbour search plus the
+/// pair sum is nearly all of the cost, so the cache makes an MD step cost one potential evaluation.
+/// </summary>
 public sealed class ModelEvaluator : IHamiltonian
 {
     private readonly HamiltonianModel _model;
@@ -52,6 +58,10 @@ public sealed class ModelEvaluator : IHamiltonian
     private readonly int[] _species;
     private readonly EdgeBuffer _edges = new();
     private readonly FeatureWorkspace _ws;
+    private readonly PairPotentialFeatures? _pair;
+    private readonly double[] _cachedQ = [], _cachedGrad = [];
+    private double _cachedV;
+    private bool _cacheValid;
 
     public int Particles => _mass.Length;
     public int Dimension => _model.Dimension;
@@ -66,12 +76,35 @@ public sealed class ModelEvaluator : IHamiltonian
                 throw new InvalidInputException($"species code {sp} is outside the model's {speciesCount} trained species");
         _model = model; _topology = topology; _mass = mass; _species = species;
         _ws = model.Features.CreateWorkspace();
+        _pair = model.Features as PairPotentialFeatures;
+        if (_pair is not null)
+        {
+            _cachedQ = new double[mass.Length * model.Dimension];
+            _cachedGrad = new double[mass.Length * model.Dimension];
+        }
     }
 
     public double Evaluate(ReadOnlySpan<double> q, ReadOnlySpan<double> p, Span<double> dHdq, Span<double> dHdp)
     {
-        _topology.Build(q, Particles, _edges);
-        var s = new Snapshot(q, p, _mass, _species, _edges);
-        return _model.Features.EvaluateGradient(s, _model.Theta, dHdq, dHdp, _ws) + _model.Theta0;
+        if (_pair is null || q.Length != _cachedQ.Length)
+        {
+            _topology.Build(q, Particles, _edges);
+            var s = new Snapshot(q, p, _mass, _species, _edges);
+            return _model.Features.EvaluateGradient(s, _model.Theta, dHdq, dHdp, _ws) + _model.Theta0;
+        }
+        if (!_cacheValid || !SameBits(q, _cachedQ))
+        {
+            _cacheValid = false;
+            _topology.Build(q, Particles, _edges);
+            _cachedV = _pair.EvaluatePotential(new Snapshot(q, p, _mass, _species, _edges), _model.Theta, _cachedGrad, _ws);
+            q.CopyTo(_cachedQ);
+            _cacheValid = true;
+        }
+        if (!dHdq.IsEmpty) _cachedGrad.CopyTo(dHdq);
+        return _pair.EvaluateKinetic(new Snapshot(q, p, _mass, _species, _edges), _model.Theta, dHdp) + _cachedV + _model.Theta0;
     }
+
+    // Bitwise, so the compare is vectorised and a hit means exactly the configuration that was evaluated.
+    private static bool SameBits(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
+        MemoryMarshal.Cast<double, long>(a).SequenceEqual(MemoryMarshal.Cast<double, long>(b));
 }
