@@ -229,10 +229,10 @@ public sealed class GraphHgnFeatures : IFeatureMap
         {
             x[0] = NodeScalar(s.P, s.Mass, i, d);
             Node.Forward(x[..1], z[..nv], v[..nv], dv[..nv]);
-            h += TensorPrimitives.Dot(thV, v[..nv]);
+            h += DotProduct.Apply(thV, v[..nv]);
             if (!wantP) continue;
             TensorPrimitives.Multiply(dv[..nv], thV, dv[..nv]);
-            double dA = TensorPrimitives.Dot(dv[..nv], Node.Column(0));
+            double dA = DotProduct.Apply(dv[..nv], Node.Column(0));
             for (int a = 0; a < d; a++) dHdp[i * d + a] += dA * s.P[i * d + a] / s.Mass[i];
         }
 
@@ -246,11 +246,11 @@ public sealed class GraphHgnFeatures : IFeatureMap
             int I = edges.I[e], J = edges.J[e];
             x[0] = r;
             Edge.Forward(x[..1], z[..ne], v[..ne], dv[..ne]);
-            h += 2 * TensorPrimitives.Dot(thE, v[..ne]);
+            h += 2 * DotProduct.Apply(thE, v[..ne]);
             if (wantQ)
             {
                 TensorPrimitives.Multiply(dv[..ne], thE, dv[..ne]);
-                double dR = 2 * TensorPrimitives.Dot(dv[..ne], Edge.Column(0));
+                double dR = 2 * DotProduct.Apply(dv[..ne], Edge.Column(0));
                 for (int a = 0; a < d; a++)
                 {
                     double f = dR * edges.Dr[e * d + a] / r;
@@ -263,11 +263,11 @@ public sealed class GraphHgnFeatures : IFeatureMap
                 (int i, int j) = Direction(edges, e, dir, u);
                 MessageScalars(s.P, s.Mass, i, j, u[..d], r, d, x);
                 Message.Forward(x, z[..nm], v[..nm], dv[..nm]);
-                h += TensorPrimitives.Dot(thM, v[..nm]);
+                h += DotProduct.Apply(thM, v[..nm]);
                 if (!wantQ && !wantP) continue;
                 // g_l = Σ_k θ_k σ'(z_k) W_M[k, l]: ∂Ĥ/∂x_l for this message.
                 TensorPrimitives.Multiply(dv[..nm], thM, dv[..nm]);
-                for (int l = 0; l < MessageInputs; l++) g[l] = TensorPrimitives.Dot(dv[..nm], Message.Column(l));
+                for (int l = 0; l < MessageInputs; l++) g[l] = DotProduct.Apply(dv[..nm], Message.Column(l));
                 double ai = x[4], aj = x[5], mi = s.Mass[i], mj = s.Mass[j];
                 for (int a = 0; a < d; a++)
                 {

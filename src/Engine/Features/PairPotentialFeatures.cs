@@ -1,5 +1,6 @@
 // The separable, MD-ready family: H = Σ_i T(p_i) + Σ_pairs f_c(r) Σ_k θ_k σ(w_k r + b_k), per species pair.
 using System.Numerics.Tensors;
+using Engine.Features.Kernels;
 
 namespace Engine.Features;
 
@@ -184,10 +185,10 @@ public sealed class PairPotentialFeatures : IFeatureMap
             Radial.Forward(x, z, v, dv);
             int i = edges.I[e], j = edges.J[e];
             int type = PairType(s.Species[i], s.Species[j]);
-            double phiE = TensorPrimitives.Dot(theta.Slice(SpeciesCount + type * W, W), v);
+            double phiE = DotProduct.Apply(theta.Slice(SpeciesCount + type * W, W), v);
             h += fc * phiE;
             if (!gradient) continue;
-            double dVdr = dfc * phiE + fc * TensorPrimitives.Dot(ws.Buffer(4 + type, W), dv);
+            double dVdr = dfc * phiE + fc * DotProduct.Apply(ws.Buffer(4 + type, W), dv);
             for (int a = 0; a < d; a++)
             {
                 double f = dVdr * edges.Dr[e * d + a] / r;

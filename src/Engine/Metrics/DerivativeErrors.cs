@@ -63,6 +63,16 @@ public static class DerivativeErrors
         return Compute(dqPred, dpPred, data.Dq, data.Dp);
     }
 
+    /// <summary>Scores a trained model on a data set of any size (its own masses, species, edges or box).</summary>
+    public static DerivativeErrorSummary Evaluate(Engine.Model.HamiltonianModel model, PhaseSpaceData data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Dimension != model.Dimension)
+            throw new InvalidInputException($"derivative errors: the data are {data.Dimension}-dimensional, the model {model.Dimension}-dimensional");
+        return Evaluate(model.CreateEvaluator(data.Mass, data.Species, data.Edges, data.Box), data);
+    }
+
     /// <summary>
     /// ‖a − b‖₂ / ‖b‖₂ over the flat spans (b is the reference). When ‖b‖ = 0 the result is 0 if a equals b and
     /// +∞ otherwise. Throws <see cref="ArgumentException"/> on unequal lengths.

@@ -49,3 +49,60 @@ public class KernelLengthTests
 
     private static double[] Rand(Random rng, int n) => Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
 }
+
+public class DotProductTests
+{
+    private static IEnumerable<int> Lengths => Enumerable.Range(0, 3 * Vector512<double>.Count + 2).Concat([63, 64, 65, 1024, 1031]);
+
+    [TestCaseSource(nameof(Lengths))]
+    public void MatchesScalarReference(int n)
+    {
+        var rng = new Random(n);
+        var x = Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+        double bound = 2 * (n + 1) * 1.2e-16 * x.Zip(y, (a, b) => Math.Abs(a * b)).Sum();
+        Assert.That(Math.Abs(DotProduct.Apply(x, y) - DotProduct.Scalar(x, y)), Is.LessThanOrEqualTo(bound));
+    }
+
+    [TestCaseSource(nameof(Lengths))]
+    public void SameValuesAtAnyAddressGiveSameBits(int n)
+    {
+        var rng = new Random(7 * n + 1);
+        var x = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.3).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.6).ToArray();
+        double expected = DotProduct.Apply(x, y);
+        for (int offset = 1; offset < 8; offset++)
+        {
+            var bx = new double[n + 8]; var by = new double[n + 8];
+            x.CopyTo(bx, offset); y.CopyTo(by, 8 - offset);
+            double got = DotProduct.Apply(bx.AsSpan(offset, n), by.AsSpan(8 - offset, n));
+            Assert.That(BitConverter.DoubleToInt64Bits(got), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)), $"offset {offset}");
+        }
+    }
+}
+
+public class ActivationDeterminismTests
+{
+    /// <summary>The same pre-activations give the same bits at any address and any position within the span.</summary>
+    [TestCase(ActivationKind.Tanh)]
+    [TestCase(ActivationKind.Sin)]
+    public void BitsDependOnlyOnTheValue(ActivationKind kind)
+    {
+        var rng = new Random(5);
+        var z = Enumerable.Range(0, 77).Select(_ => 8 * rng.NextDouble() - 4).ToArray();
+        var value = new double[z.Length]; var deriv = new double[z.Length];
+        Activation.Apply(kind, z, value, deriv);
+        for (int offset = 1; offset < 9; offset++)
+        {
+            var bz = new double[z.Length + 16]; var bv = new double[z.Length + 16]; var bd = new double[z.Length + 16];
+            z.CopyTo(bz, offset);
+            Activation.Apply(kind, bz.AsSpan(offset, z.Length), bv.AsSpan(16 - offset, z.Length), bd.AsSpan(3, z.Length));
+            Assert.That(bv.AsSpan(16 - offset, z.Length).ToArray(), Is.EqualTo(value), $"values, offset {offset}");
+            Assert.That(bd.AsSpan(3, z.Length).ToArray(), Is.EqualTo(deriv), $"derivatives, offset {offset}");
+            // The same value placed at another position of the span (tail vs body) gives the same bits too.
+            var one = new double[1]; var oneD = new double[1];
+            Activation.Apply(kind, z.AsSpan(offset, 1), one, oneD);
+            Assert.That(one[0], Is.EqualTo(value[offset]));
+        }
+    }
+}
