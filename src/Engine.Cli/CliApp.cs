@@ -14,6 +14,11 @@ internal static class CliApp
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        // System.CommandLine reports option errors as help text on stdout; under --json that would break the
+        // one-JSON-object contract, so the errors become the usual {"ok": false, ...} object instead.
+        if (parsed.Errors.Count > 0 && args.Contains("--json"))
+            return CommandRunner.Fail(parsed.CommandResult.Command.Name, json: true, string.Join("; ", parsed.Errors.Select(e => e.Message)), 1);
+        return parsed.Invoke();
     }
 }

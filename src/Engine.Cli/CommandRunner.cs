@@ -34,7 +34,8 @@ internal static class CommandRunner
         }
     }
 
-    private static int Fail(string command, bool json, string message, int code)
+    /// <summary>Reports a failure: the message on stderr, and under --json the failure object on stdout; returns <paramref name="code"/>.</summary>
+    public static int Fail(string command, bool json, string message, int code)
     {
         Console.Error.WriteLine($"{command}: error: {message}");
         if (json) Console.Out.WriteLine(new JsonObject { ["ok"] = false, ["command"] = command, ["error"] = message }.ToJsonString(Options));

@@ -62,7 +62,13 @@ internal static class GenerateCommand
         }
         var (train, test) = data.SplitByTrajectory(testTrajectories);
         PhaseSpaceNpz.Write(train, output);
-        PhaseSpaceNpz.Write(test, testOut);
+        try { PhaseSpaceNpz.Write(test, testOut); }
+        catch
+        {
+            // A failed command leaves no output behind: not half of a train/test pair either.
+            File.Delete(output);
+            throw;
+        }
         result["out"] = output;
         result["test_out"] = testOut;
         result["snapshots"] = train.Snapshots;

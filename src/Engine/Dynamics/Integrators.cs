@@ -24,6 +24,12 @@ public sealed class Integrator
     /// <summary>Fixed-point tolerance (max-norm change of the midpoint state) and iteration cap for implicit midpoint.</summary>
     public double Tolerance { get; init; } = 1e-14;
     public int MaxIterations { get; init; } = 100;
+    /// <summary>
+    /// Implicit midpoint also accepts an iteration that has contracted and then stalls (round-off in ∇H dominates:
+    /// learned models with large, cancelling head coefficients have ∇H noisy far above <see cref="Tolerance"/>),
+    /// provided the stalled change is at most this fraction of the first changes. Any integrator feels that noise.
+    /// </summary>
+    public double StallFraction { get; init; } = 1e-2;
 
     public Integrator(IHamiltonian h, IntegratorKind kind)
     {
@@ -63,6 +69,8 @@ public sealed class Integrator
     {
         q.CopyTo(_q0); p.CopyTo(_p0);
         q.CopyTo(_qm); p.CopyTo(_pm);
+        double d1 = 0, d2 = 0, d3 = 0, initial = 0;
+        bool contracting = false;
         for (int it = 0; it < MaxIterations; it++)
         {
             _qm.CopyTo(_qPrev, 0); _pm.CopyTo(_pPrev, 0);
@@ -78,6 +86,17 @@ public sealed class Integrator
             for (int k = 0; k < _qm.Length; k++) scale = Math.Max(scale, Math.Max(Math.Abs(_qm[k]), Math.Abs(_pm[k])));
             if (!double.IsFinite(change)) throw new EngineException("implicit midpoint diverged (non-finite state); reduce the time step");
             if (change <= Tolerance * scale) break;
+            // Stall test in the spirit of Hairer–Lubich–Wanner (GNI §VIII.6: stop once increments stop shrinking).
+            // Changes are compared over windows of two iterations, because the map sends q-changes into p and back,
+            // so single max-norm changes can alternate up and down even while the iteration converges.
+            if (it == 1) initial = Math.Max(change, d1);
+            if (it >= 3)
+            {
+                double window = Math.Max(change, d1), earlier = Math.Max(d2, d3);
+                if (window < 0.5 * earlier) contracting = true;
+                else if (contracting && window >= earlier && window <= StallFraction * initial) break;
+            }
+            (d3, d2, d1) = (d2, d1, change);
             if (it == MaxIterations - 1)
                 throw new EngineException($"implicit midpoint did not converge in {MaxIterations} iterations (last change {change:G3}); reduce the time step");
         }

@@ -15,6 +15,7 @@ public static class FeatureSampling
 
     public static IFeatureMap Sample(PhaseSpaceData data, Topology topology, GraphRule graph, TrainingOptions o)
     {
+        RequireMomenta(data, o.Family == ModelFamily.Pair ? "kinetic" : "node");
         var order = SamplingOrder(data.Snapshots, o.Seed);
         var edges = new EdgeBuffer();
         int d = data.Dimension;
@@ -48,6 +49,16 @@ public static class FeatureSampling
         int rows = message.Count / GraphHgnFeatures.MessageInputs;
         var msgLayer = LayerSampler.Sample(message.ToArray(), rows, GraphHgnFeatures.MessageInputs, o.WidthMessage, o.Sampler, o.Activation, LayerRng(o.Seed, 3));
         return new GraphHgnFeatures(d, nodeLayer, edgeLayer, msgLayer);
+    }
+
+    /// <summary>
+    /// All-zero momenta leave the momentum block without support whatever the sampler; refused here, before SWIM
+    /// fails on identical node inputs with a message that names neither the block nor the cause.
+    /// </summary>
+    private static void RequireMomenta(PhaseSpaceData data, string block)
+    {
+        foreach (double v in data.P) if (v != 0) return;
+        throw new RankDeficientSystemException($"the least-squares system is rank-deficient: the '{block}' feature block would be zero in every row — every momentum in the training data is zero, so nothing fixes how H depends on p; add snapshots with nonzero momenta");
     }
 
     private static void RequireInputs(int count, string what)
