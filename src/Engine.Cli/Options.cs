@@ -4,6 +4,7 @@ using Engine.Dynamics;
 using Engine.Equations;
 using Engine.Features;
 using Engine.Solve;
+using Engine.Training;
 
 namespace Engine.Cli;
 
@@ -16,7 +17,22 @@ internal static class Names
         _ => throw new InvalidInputException($"--model '{s}' is not a model family; use 'graph' (non-separable graph HGN) or 'pair' (separable pair potential)"),
     };
 
-    public static string Of(ModelFamily f) => f == ModelFamily.Graph ? "graph" : "pair";
+    public static string Of(ModelFamily f) => f == ModelFamily.Pair ? "pair" : "graph";
+
+    public static GraphConstruction Construction(string s) => s switch
+    {
+        "invariant" => GraphConstruction.Invariant,
+        "frame" => GraphConstruction.Frame,
+        _ => throw new InvalidInputException($"--construction '{s}' is unknown; use 'invariant' (frame-free, the default) or 'frame' (the paper's local frame)"),
+    };
+
+    /// <summary>The construction of a graph model as the CLI spells it; null for a pair model.</summary>
+    public static string? ConstructionOf(ModelFamily f) => f switch
+    {
+        ModelFamily.Graph => "invariant",
+        ModelFamily.GraphFrame => "frame",
+        _ => null,
+    };
 
     public static SamplerKind Sampler(string s) => s switch
     {

@@ -1,6 +1,7 @@
 // `train`: fit a model to an .npz data set and save it.
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Engine.Common;
 using Engine.Data;
 using Engine.Features;
 using Engine.Model;
@@ -15,6 +16,7 @@ internal static class TrainCommand
     {
         var data = new Option<string>("--data") { Description = "training data (.npz, data-format.md) with dq and dp", Required = true };
         var family = new Option<string>("--model") { Description = "graph (non-separable graph HGN) | pair (separable pair potential)", DefaultValueFactory = _ => "graph" };
+        var construction = new Option<string>("--construction") { Description = "graph: invariant (frame-free invariant scalars, default) | frame (the paper's local-frame construction, method.md §2.2–2.4)", DefaultValueFactory = _ => "invariant" };
         var sampler = new Option<string>("--sampler") { Description = "swim | elm", DefaultValueFactory = _ => "swim" };
         var activation = new Option<string>("--activation") { Description = "tanh | sin", DefaultValueFactory = _ => "tanh" };
         var width = new Option<int?>("--width") { Description = "main feature width: message layer (graph) or radial features per species pair (pair)" };
@@ -30,14 +32,18 @@ internal static class TrainCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
-        foreach (var o in new Option[] { data, family, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
             var fam = Names.Family(r.GetValue(family)!);
+            var cons = Names.Construction(r.GetValue(construction)!);
+            if (fam == ModelFamily.Pair && cons == GraphConstruction.Frame)
+                throw new InvalidInputException("--construction frame applies to --model graph only; drop --construction or use --model graph");
             var defaults = new TrainingOptions();
             var options = defaults with
             {
                 Family = fam,
+                Construction = cons,
                 Sampler = Names.Sampler(r.GetValue(sampler)!),
                 Activation = Names.Activation(r.GetValue(activation)!),
                 WidthNode = Names.Positive(r.GetValue(widthNode) ?? defaults.WidthNode, "--width-node"),
@@ -67,6 +73,7 @@ internal static class TrainCommand
     {
         ["model"] = path,
         ["family"] = Names.Of(model.Family),
+        ["construction"] = Names.ConstructionOf(model.Family),
         ["sampler"] = Names.Of(model.Info.Sampler),
         ["activation"] = Activation.Name(model.Info.Activation),
         ["seed"] = model.Info.Seed,

@@ -15,6 +15,12 @@ public enum ModelFamily
     Graph = 0,
     /// <summary>Separable potential: kinetic term + random features of pair distances per species pair (MD-ready).</summary>
     Pair = 1,
+    /// <summary>
+    /// The paper's frame-based graph HGN (method.md §2.2–2.4, §3.4): local orthonormal frame per snapshot,
+    /// encoders on v_i = Bᵀp_i and u_ij = Bᵀ(q_j − q_i), message layer on [h_i; h_j; g_ij], message-only pooling.
+    /// Non-separable; kept for reproduction beside the frame-free <see cref="Graph"/> default.
+    /// </summary>
+    GraphFrame = 2,
 }
 
 /// <summary>
@@ -66,4 +72,19 @@ public sealed class FeatureWorkspace
 
     /// <summary>Scratch vector <paramref name="index"/>, length <paramref name="length"/> ≤ Width.</summary>
     public Span<double> Buffer(int index, int length) => _buffers[index].AsSpan(0, length);
+
+    private double[][] _sized = [];
+
+    /// <summary>
+    /// Scratch vector <paramref name="index"/> of a second, growable set, for buffers whose size depends on the
+    /// snapshot (particles, edges). It grows on first need and is reused afterwards, so steady-state calls allocate
+    /// nothing. Contents are undefined on return.
+    /// </summary>
+    public Span<double> Sized(int index, int length)
+    {
+        if (index >= _sized.Length) Array.Resize(ref _sized, index + 1);
+        var b = _sized[index];
+        if (b is null || b.Length < length) _sized[index] = b = new double[Math.Max(length, b is null ? 0 : b.Length + b.Length / 2)];
+        return b.AsSpan(0, length);
+    }
 }

@@ -19,6 +19,7 @@ namespace Engine.Model;
 ///          graph: usesFixedEdges u8, cutoff f64; length unit str; energy unit str;
 ///          family Pair:  speciesCount u32, smooth cutoff f64, layer radial
 ///          family Graph: layer node, layer edge, layer message
+///          family GraphFrame (2): layer node (d inputs), layer edge (d inputs), layer message (2·n_V + n_E inputs)
 ///          θ: count u32, f64[count]; θ₀ f64
 /// layer: inputs u32, width u32, activation u32, WT f64[inputs·width], b f64[width]
 /// str:   byte length u32, UTF-8 bytes
@@ -33,6 +34,10 @@ public static class ModelFile
     private const int HeaderSize = 20, ChecksumSize = 32;
     /// <summary>Refuse absurd sizes before allocating (a corrupt length field must not exhaust memory).</summary>
     private const int MaxLayerValues = 1 << 26;
+    /// <summary>Inputs of an encoder or radial layer (d or a few scalars).</summary>
+    private const int MaxLayerInputs = 64;
+    /// <summary>Inputs of the frame model's message layer (2·n_V + n_E), still bounded by <see cref="MaxLayerValues"/>.</summary>
+    private const int MaxMessageLayerInputs = 1 << 16;
 
     public static byte[] ToBytes(HamiltonianModel model)
     {
@@ -59,6 +64,11 @@ public static class ModelFile
                     WriteLayer(w, gf.Node);
                     WriteLayer(w, gf.Edge);
                     WriteLayer(w, gf.Message);
+                    break;
+                case FrameGraphHgnFeatures ff:
+                    WriteLayer(w, ff.Node);
+                    WriteLayer(w, ff.Edge);
+                    WriteLayer(w, ff.Message);
                     break;
                 default:
                     throw new ArgumentException($"no file layout for feature map {model.Features.GetType().Name}");
@@ -140,6 +150,7 @@ public static class ModelFile
         {
             ModelFamily.Pair => ReadPair(r, d, source),
             ModelFamily.Graph => new GraphHgnFeatures(d, ReadLayer(r, source), ReadLayer(r, source), ReadLayer(r, source)),
+            ModelFamily.GraphFrame => new FrameGraphHgnFeatures(d, ReadLayer(r, source), ReadLayer(r, source), ReadLayer(r, source, MaxMessageLayerInputs)),
             _ => throw Bad(source, $"model family code {(uint)family}"),
         };
         int count = (int)r.ReadUInt32();
@@ -172,11 +183,13 @@ public static class ModelFile
         foreach (double v in layer.B) w.Write(v);
     }
 
-    private static DenseLayer ReadLayer(BinaryReader r, string source)
+    private static DenseLayer ReadLayer(BinaryReader r, string source, int maxInputs = MaxLayerInputs)
     {
-        int inputs = (int)r.ReadUInt32(), width = (int)r.ReadUInt32();
+        uint inputsRaw = r.ReadUInt32(), widthRaw = r.ReadUInt32();
+        if (inputsRaw > (uint)maxInputs || widthRaw > MaxLayerValues) throw Bad(source, $"layer shape {inputsRaw}×{widthRaw}");
+        int inputs = (int)inputsRaw, width = (int)widthRaw;
         var activation = (ActivationKind)r.ReadUInt32();
-        if (inputs is < 1 or > 64 || width < 1 || (long)inputs * width > MaxLayerValues) throw Bad(source, $"layer shape {inputs}×{width}");
+        if (inputs < 1 || width < 1 || (long)inputs * width > MaxLayerValues) throw Bad(source, $"layer shape {inputs}×{width}");
         if (!Enum.IsDefined(activation)) throw Bad(source, $"layer activation code {(uint)activation}");
         var wt = ReadDoubles(r, inputs * width, source, "layer weights");
         var b = ReadDoubles(r, width, source, "layer biases");

@@ -15,10 +15,13 @@ public static class FeatureSampling
 
     public static IFeatureMap Sample(PhaseSpaceData data, Topology topology, GraphRule graph, TrainingOptions o)
     {
-        RequireMomenta(data, o.Family == ModelFamily.Pair ? "kinetic" : "node");
         var order = SamplingOrder(data.Snapshots, o.Seed);
         var edges = new EdgeBuffer();
         int d = data.Dimension;
+        if (o.Construction == GraphConstruction.Frame && o.Family == ModelFamily.Pair)
+            throw new InvalidInputException("the frame construction applies to graph models only; use Family = Graph with Construction = Frame, or Construction = Invariant for a pair model");
+        if (o.Family == ModelFamily.GraphFrame || (o.Family == ModelFamily.Graph && o.Construction == GraphConstruction.Frame))
+            return SampleFrame(data, topology, order, o);
         if (o.Family == ModelFamily.Pair)
         {
             var r = new List<double>();
@@ -51,14 +54,56 @@ public static class FeatureSampling
         return new GraphHgnFeatures(d, nodeLayer, edgeLayer, msgLayer);
     }
 
+    /// <summary>Most values gathered for sampling the frame model's message layer (256 MB): its rows are 2·n_V + n_E wide.</summary>
+    private const long MaxMessageSamplingValues = 1L << 25;
+
     /// <summary>
-    /// All-zero momenta leave the momentum block without support whatever the sampler; refused here, before SWIM
-    /// fails on identical node inputs with a message that names neither the block nor the cause.
+    /// The frame construction (method.md §3.1, sequential): φ_V on every v_i row, φ_E on every u_ij row (both
+    /// directions), then φ_M on the rows [h_i; h_j; g_ij] computed with the sampled φ_V and φ_E.
     /// </summary>
-    private static void RequireMomenta(PhaseSpaceData data, string block)
+    private static FrameGraphHgnFeatures SampleFrame(PhaseSpaceData data, Topology topology, int[] order, TrainingOptions o)
     {
-        foreach (double v in data.P) if (v != 0) return;
-        throw new RankDeficientSystemException($"the least-squares system is rank-deficient: the '{block}' feature block would be zero in every row — every momentum in the training data is zero, so nothing fixes how H depends on p; add snapshots with nonzero momenta");
+        int d = data.Dimension;
+        var edges = new EdgeBuffer();
+        var node = new List<double>();
+        var edge = new List<double>();
+        foreach (int m in order)
+        {
+            topology.Build(data.QOf(m), data.Particles, edges);
+            FrameGraphHgnFeatures.CollectEncoderInputs(new Snapshot(data.QOf(m), data.POf(m), data.Mass, data.Species, edges), node, edge);
+            if (edge.Count / d >= o.MaxSamplingRows && node.Count / d >= o.MaxSamplingRows) break;
+        }
+        RequireInputs(edge.Count, "edges");
+        var nodeLayer = LayerSampler.Sample(node.ToArray(), node.Count / d, d, o.WidthNode, o.Sampler, o.Activation, LayerRng(o.Seed, 1));
+        var edgeLayer = LayerSampler.Sample(edge.ToArray(), edge.Count / d, d, o.WidthEdge, o.Sampler, o.Activation, LayerRng(o.Seed, 2));
+
+        // Two passes: count the message rows the cap admits, then fill one exact array (rows are wide: no list doubling).
+        int inputs = 2 * o.WidthNode + o.WidthEdge;
+        long cap = Math.Min(o.MaxSamplingRows, Math.Max(1, MaxMessageSamplingValues / inputs));
+        long rows = 0;
+        foreach (int m in order)
+        {
+            topology.Build(data.QOf(m), data.Particles, edges);
+            rows += 2L * edges.Count;
+            if (rows >= cap) { rows = cap; break; }
+        }
+        RequireInputs((int)rows, "edges");
+        var x = new double[rows * inputs];
+        var snapshotRows = Array.Empty<double>();
+        long filled = 0;
+        foreach (int m in order)
+        {
+            if (filled == rows) break;
+            topology.Build(data.QOf(m), data.Particles, edges);
+            int count = 2 * edges.Count;
+            if (snapshotRows.Length < (long)count * inputs) snapshotRows = new double[count * inputs];
+            FrameGraphHgnFeatures.CollectMessageInputs(new Snapshot(data.QOf(m), data.POf(m), data.Mass, data.Species, edges), nodeLayer, edgeLayer, snapshotRows);
+            int take = (int)Math.Min(count, rows - filled);
+            snapshotRows.AsSpan(0, take * inputs).CopyTo(x.AsSpan((int)(filled * inputs)));
+            filled += take;
+        }
+        var msgLayer = LayerSampler.Sample(x, (int)rows, inputs, o.WidthMessage, o.Sampler, o.Activation, LayerRng(o.Seed, 3));
+        return new FrameGraphHgnFeatures(d, nodeLayer, edgeLayer, msgLayer);
     }
 
     private static void RequireInputs(int count, string what)

@@ -9,6 +9,11 @@ namespace Engine.Training;
 public sealed record TrainingOptions
 {
     public ModelFamily Family { get; init; } = ModelFamily.Graph;
+    /// <summary>
+    /// Graph models only: the frame-free invariant construction (default) or the paper's local-frame construction
+    /// (method.md §2.2–2.4). <see cref="GraphConstruction.Frame"/> with <see cref="ModelFamily.Pair"/> is refused.
+    /// </summary>
+    public GraphConstruction Construction { get; init; } = GraphConstruction.Invariant;
     public SamplerKind Sampler { get; init; } = SamplerKind.Swim;
     public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
     /// <summary>Graph: node-encoder width n_V.</summary>
