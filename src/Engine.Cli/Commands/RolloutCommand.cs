@@ -15,7 +15,7 @@ internal static class RolloutCommand
     {
         var model = new Option<string>("--model") { Description = "model file written by train", Required = true };
         var data = new Option<string>("--data") { Description = "trajectories (.npz) with 'traj' and 't'", Required = true };
-        var integrator = new Option<string>("--integrator") { Description = "stormer-verlet (paper) | velocity-verlet (separable) | implicit-midpoint (any H); default: velocity-verlet for separable models, implicit-midpoint otherwise" };
+        var integrator = new Option<string>("--integrator") { Description = "stormer-verlet (paper) | velocity-verlet (separable) | implicit-midpoint (any H); default: velocity-verlet for separable models, stormer-verlet for the frame construction, implicit-midpoint otherwise" };
         var substeps = new Option<int>("--substeps") { Description = "integrator steps per stored interval", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("rollout", "Roll a model out from each test trajectory's first state; position, NeurIPS-2022 relative and energy errors over time.");
@@ -32,7 +32,13 @@ internal static class RolloutCommand
         return cmd;
     }
 
-    public static IntegratorKind DefaultIntegrator(HamiltonianModel m) => m.IsSeparable ? IntegratorKind.VelocityVerlet : IntegratorKind.ImplicitMidpoint;
+    /// <summary>
+    /// Velocity Verlet for separable models; implicit midpoint for the smooth non-separable graph HGN; Störmer-Verlet
+    /// (the paper's) for the frame construction, whose frame jumps between configurations so the implicit iteration
+    /// has no smooth fixed point to converge to.
+    /// </summary>
+    public static IntegratorKind DefaultIntegrator(HamiltonianModel m) => m.IsSeparable ? IntegratorKind.VelocityVerlet
+        : m.Family == Features.ModelFamily.GraphFrame ? IntegratorKind.StormerVerlet : IntegratorKind.ImplicitMidpoint;
 
     public static JsonObject Describe(TrajectoryEvaluationResult r, IntegratorKind kind)
     {
