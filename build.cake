@@ -92,7 +92,8 @@ Task("Test")
         failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
         skipped += Count("notExecuted");
     }
-    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    // Plain stdout (no colour codes): CI reads this closing line.
+    System.Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
     if (failure != null) throw failure;
     if (passed == 0) throw new Exception("no test ran");
 });

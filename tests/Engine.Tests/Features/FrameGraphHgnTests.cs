@@ -137,30 +137,7 @@ public class FrameGraphHgnTests
     public void GradientPathEqualsJacobianTransposeTheta(string name, SamplerKind sampler, ActivationKind act)
     {
         var s = System(name);
-        var f = Build(s, sampler, act, 5);
-        int nd = s.N * s.D, F = f.FeatureCount;
-        var ws = f.CreateWorkspace();
-        var theta = Enumerable.Range(0, F).Select(k => Math.Sin(1.3 * k + 0.2)).ToArray();
-        var jp = new double[nd * F]; var jq = new double[nd * F]; var phi = new double[F];
-        var snap = s.Snap(new EdgeBuffer());
-        f.EvaluateJacobian(snap, jp, jq, F, ws);
-        f.Evaluate(snap, phi, ws);
-        var gq = new double[nd]; var gp = new double[nd];
-        double h = f.EvaluateGradient(snap, theta, gq, gp, ws);
-
-        Tol.AssertClose(phi.Zip(theta, (a, b) => a * b).Sum(), h, 1e-12, 1e-12, "θᵀΦ");
-        var expectQ = new double[nd]; var expectP = new double[nd];
-        for (int c = 0; c < nd; c++)
-            for (int k = 0; k < F; k++) { expectQ[c] += jq[c * F + k] * theta[k]; expectP[c] += jp[c * F + k] * theta[k]; }
-        Assert.That(Tol.RelativeError(gq, expectQ), Is.LessThan(1e-12), "∂Ĥ/∂q");
-        Assert.That(Tol.RelativeError(gp, expectP), Is.LessThan(1e-12), "∂Ĥ/∂p");
-        // Energy-only and one-sided calls give the same numbers as the full call.
-        var gq2 = new double[nd]; var gp2 = new double[nd];
-        Assert.That(f.EvaluateGradient(snap, theta, default, default, ws), Is.EqualTo(h));
-        f.EvaluateGradient(snap, theta, gq2, default, ws);
-        f.EvaluateGradient(snap, theta, default, gp2, ws);
-        Assert.That(gq2, Is.EqualTo(gq));
-        Assert.That(gp2, Is.EqualTo(gp));
+        FeatureChecks.AssertGradientIsJacobianTransposeTheta(Build(s, sampler, act, 5), s);
     }
 
     [Test]
@@ -259,23 +236,9 @@ public class FrameGraphHgnTests
     {
         var (f, s, _) = Setup(d);
         var phi = Phi(f, s, s.Q, s.P);
-        var perm = Enumerable.Range(0, s.N).ToArray();
-        new Random(3).Shuffle(perm);                   // new index k holds old particle perm[k]
-        var inverse = new int[s.N];
-        for (int k = 0; k < s.N; k++) inverse[perm[k]] = k;
-        var q = new double[s.Q.Length]; var p = new double[s.P.Length];
-        for (int k = 0; k < s.N; k++)
-            for (int a = 0; a < d; a++) { q[k * d + a] = s.Q[perm[k] * d + a]; p[k * d + a] = s.P[perm[k] * d + a]; }
         // Pairs relabelled and each pair's endpoints swapped: both directions are pooled, so the order is irrelevant.
-        var pairs = s.Pairs!.Select(i => inverse[i]).ToArray();
-        for (int e = 0; e < pairs.Length; e += 2) (pairs[e], pairs[e + 1]) = (pairs[e + 1], pairs[e]);
-        var permuted = new TestSystem
-        {
-            N = s.N, D = d, Q = q, P = p,
-            Mass = perm.Select(i => s.Mass[i]).ToArray(), Species = perm.Select(i => s.Species[i]).ToArray(),
-            Topology = Topology.Fixed(d, pairs), Pairs = pairs,
-        };
-        Assert.That(Tol.RelativeError(Phi(f, permuted, q, p), phi), Is.LessThan(Tol.Invariance));
+        var permuted = TestSystems.Permuted(s, 3, swapEndpoints: true);
+        Assert.That(Tol.RelativeError(Phi(f, permuted, permuted.Q, permuted.P), phi), Is.LessThan(Tol.Invariance));
     }
 
     // ---------------------------------------------------------------- the frame itself

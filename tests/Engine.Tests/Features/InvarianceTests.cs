@@ -50,21 +50,8 @@ public class InvarianceTests
     {
         var (f, s, theta) = Setup(family, d);
         double h = Energy(f, s, theta, s.Q, s.P);
-        var perm = Enumerable.Range(0, s.N).ToArray();
-        new Random(3).Shuffle(perm);                   // new index k holds old particle perm[k]
-        var inverse = new int[s.N];
-        for (int k = 0; k < s.N; k++) inverse[perm[k]] = k;
-        var q = new double[s.Q.Length]; var p = new double[s.P.Length];
-        for (int k = 0; k < s.N; k++)
-            for (int a = 0; a < d; a++) { q[k * d + a] = s.Q[perm[k] * d + a]; p[k * d + a] = s.P[perm[k] * d + a]; }
-        var pairs = s.Pairs!.Select(i => inverse[i]).ToArray();
-        var permuted = new TestSystem
-        {
-            N = s.N, D = d, Q = q, P = p,
-            Mass = perm.Select(i => s.Mass[i]).ToArray(), Species = perm.Select(i => s.Species[i]).ToArray(),
-            Topology = Topology.Fixed(d, pairs), Pairs = pairs,
-        };
-        Tol.AssertClose(h, Energy(f, permuted, theta, q, p), Tol.Invariance, 0, "permutation");
+        var permuted = TestSystems.Permuted(s, 3);
+        Tol.AssertClose(h, Energy(f, permuted, theta, permuted.Q, permuted.P), Tol.Invariance, 0, "permutation");
     }
 
     [Test]

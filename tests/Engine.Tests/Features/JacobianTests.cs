@@ -84,23 +84,7 @@ public class JacobianTests
     public void GradientPathEqualsJacobianTransposeTheta(string name, SamplerKind sampler, ActivationKind act)
     {
         var (f, s) = Build(name, sampler, act);
-        int nd = s.N * s.D, F = f.FeatureCount;
-        var ws = f.CreateWorkspace();
-        var edges = new EdgeBuffer();
-        var theta = Enumerable.Range(0, F).Select(k => Math.Sin(1.3 * k + 0.2)).ToArray();
-        var jp = new double[nd * F]; var jq = new double[nd * F]; var phi = new double[F];
-        var snap = s.Snap(edges);
-        f.EvaluateJacobian(snap, jp, jq, F, ws);
-        f.Evaluate(snap, phi, ws);
-        var gq = new double[nd]; var gp = new double[nd];
-        double h = f.EvaluateGradient(snap, theta, gq, gp, ws);
-
-        Tol.AssertClose(phi.Zip(theta, (a, b) => a * b).Sum(), h, 1e-12, 1e-12, "θᵀΦ");
-        var expectQ = new double[nd]; var expectP = new double[nd];
-        for (int c = 0; c < nd; c++)
-            for (int k = 0; k < F; k++) { expectQ[c] += jq[c * F + k] * theta[k]; expectP[c] += jp[c * F + k] * theta[k]; }
-        Assert.That(Tol.RelativeError(gq, expectQ), Is.LessThan(1e-12), "∂Ĥ/∂q");
-        Assert.That(Tol.RelativeError(gp, expectP), Is.LessThan(1e-12), "∂Ĥ/∂p");
+        FeatureChecks.AssertGradientIsJacobianTransposeTheta(f, s);
     }
 
     [Test]

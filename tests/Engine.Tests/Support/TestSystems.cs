@@ -103,6 +103,31 @@ public static class TestSystems
         return new PairPotentialFeatures(s.D, species, LayerSampler.Sample(r.ToArray(), r.Count, 1, width, sampler, act, new Random(seed)), cutoff);
     }
 
+    /// <summary>
+    /// The same configuration with particles relabelled by a seeded permutation (new particle k is old particle
+    /// perm[k]), masses, species and pairs carried along; <paramref name="swapEndpoints"/> also flips every pair.
+    /// </summary>
+    public static TestSystem Permuted(TestSystem s, int seed, bool swapEndpoints = false)
+    {
+        int d = s.D;
+        var perm = Enumerable.Range(0, s.N).ToArray();
+        new Random(seed).Shuffle(perm);
+        var inverse = new int[s.N];
+        for (int k = 0; k < s.N; k++) inverse[perm[k]] = k;
+        var q = new double[s.Q.Length]; var p = new double[s.P.Length];
+        for (int k = 0; k < s.N; k++)
+            for (int a = 0; a < d; a++) { q[k * d + a] = s.Q[perm[k] * d + a]; p[k * d + a] = s.P[perm[k] * d + a]; }
+        var pairs = s.Pairs!.Select(i => inverse[i]).ToArray();
+        if (swapEndpoints)
+            for (int e = 0; e < pairs.Length; e += 2) (pairs[e], pairs[e + 1]) = (pairs[e + 1], pairs[e]);
+        return new TestSystem
+        {
+            N = s.N, D = d, Q = q, P = p,
+            Mass = perm.Select(i => s.Mass[i]).ToArray(), Species = perm.Select(i => s.Species[i]).ToArray(),
+            Topology = Topology.Fixed(d, pairs), Pairs = pairs,
+        };
+    }
+
     public static double[] RandomVector(int n, int seed) => Enumerable.Range(0, n).Select(_ => 0).Select((_, i) => new Random(seed + i).NextDouble() * 2 - 1).ToArray();
 
     /// <summary>A random proper rotation (det +1) from Gram–Schmidt of a random matrix.</summary>
