@@ -16,17 +16,19 @@ internal static class RolloutCommand
         var model = new Option<string>("--model") { Description = "model file written by train", Required = true };
         var data = new Option<string>("--data") { Description = "trajectories (.npz) with 'traj' and 't'", Required = true };
         var integrator = new Option<string>("--integrator") { Description = "stormer-verlet (paper) | velocity-verlet (separable) | implicit-midpoint (any H); default: velocity-verlet for separable models, stormer-verlet for the frame construction, implicit-midpoint otherwise" };
+        var truePotential = new Option<string?>("--true-potential") { Description = "the true H of the data, to report the energy error with it: harmonic | anharmonic | morse | nonseparable (springs on the file's edges and masses) | lj (Lennard-Jones with the file's box and cutoff)" };
         var substeps = new Option<int>("--substeps") { Description = "integrator steps per stored interval", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("rollout", "Roll a model out from each test trajectory's first state; position, NeurIPS-2022 relative and energy errors over time.");
-        foreach (var o in new Option[] { model, data, integrator, substeps, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, data, integrator, truePotential, substeps, json }) cmd.Options.Add(o);
         cmd.SetAction(r => Run("rollout", r.GetValue(json), progress =>
         {
             var m = ModelFile.Load(r.GetValue(model)!);
             var set = PhaseSpaceNpz.Read(r.GetValue(data)!);
             var kind = r.GetValue(integrator) is string s ? Names.Integrator(s) : DefaultIntegrator(m);
             progress($"rolling out {set.TrajectorySnapshots().Count} trajectories with {kind}");
-            var result = TrajectoryEvaluation.Evaluate(set, m.CreateEvaluator(set.Mass, set.Species, set.Edges, set.Box), null, kind, Names.Positive(r.GetValue(substeps), "--substeps"));
+            var trueH = r.GetValue(truePotential) is string name ? TrueHamiltonian(name, set) : null;
+            var result = TrajectoryEvaluation.Evaluate(set, m.CreateEvaluator(set.Mass, set.Species, set.Edges, set.Box), trueH, kind, Names.Positive(r.GetValue(substeps), "--substeps"));
             return Describe(result, kind);
         }));
         return cmd;
@@ -37,6 +39,23 @@ internal static class RolloutCommand
     /// (the paper's) for the frame construction, whose frame jumps between configurations so the implicit iteration
     /// has no smooth fixed point to converge to.
     /// </summary>
+    /// <summary>The ground-truth Hamiltonian of a data file produced by one of the built-in systems.</summary>
+    private static Common.IHamiltonian TrueHamiltonian(string name, PhaseSpaceData set)
+    {
+        if (name == "lj")
+        {
+            if (set.Box is null || set.Cutoff is null || set.Dimension != 3)
+                throw new Common.InvalidInputException("--true-potential lj needs 3-D data with 'box' and 'cutoff'");
+            double mass = set.Mass[0];
+            if (set.Mass.Any(v => v != mass)) throw new Common.InvalidInputException("--true-potential lj needs equal masses");
+            return new Simulation.LennardJones(set.Particles, set.Box, mass: mass, cutoff: set.Cutoff);
+        }
+        if (set.Edges is null) throw new Common.InvalidInputException($"--true-potential {name} needs the springs as 'edges' in the data");
+        return name == "nonseparable"
+            ? new Simulation.NonSeparableSprings(set.Mass, set.Dimension, set.Edges)
+            : new Simulation.SpringNetwork(set.Mass, set.Dimension, set.Edges, Simulation.SpringPotential.FromName(name));
+    }
+
     public static IntegratorKind DefaultIntegrator(HamiltonianModel m) => m.IsSeparable ? IntegratorKind.VelocityVerlet
         : m.Family == Features.ModelFamily.GraphFrame ? IntegratorKind.StormerVerlet : IntegratorKind.ImplicitMidpoint;
 

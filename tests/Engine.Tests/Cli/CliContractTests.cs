@@ -141,6 +141,20 @@ public class CliContractTests
     }
 
     [Test]
+    public void Rollout_WithTheTruePotential_ReportsTheTrueEnergyError()
+    {
+        var json = Ok("rollout", "--model", _pair, "--data", _data.Test, "--true-potential", "harmonic", "--json");
+        // The pair model fits the harmonic lattice, and velocity Verlet conserves the true H to O(dt²): a small but real drift.
+        double drift = Number(json, "max_energy_drift_true");
+        Assert.That(drift, Is.GreaterThan(0).And.LessThan(1e-2));
+        Assert.That(json["energy_rel_err_geomean"]!.AsArray(), Has.Count.EqualTo(json["steps"]!.GetValue<int>() + 1));
+
+        var wrong = Run("rollout", "--model", _pair, "--data", _data.Test, "--true-potential", "coulomb", "--json");
+        Assert.That(wrong.ExitCode, Is.EqualTo(1));
+        Assert.That(wrong.Json()["error"]!.GetValue<string>(), Does.Contain("coulomb"));
+    }
+
+    [Test]
     public void JsonMode_PutsProgressOnStderrOnly()
     {
         var r = Run(["train", "--data", _data.Train, "--model", "graph", .. CliData.SmallGraph, "--out", _data.Dir.File("progress.model"), "--json"]);
