@@ -22,8 +22,15 @@ public enum RowWeighting
 /// </summary>
 public static class HamiltonRows
 {
+    /// <param name="features">The sampled feature map whose Jacobian forms the rows.</param>
+    /// <param name="s">The snapshot, with its edges built.</param>
+    /// <param name="dq">True q̇ of the snapshot, <c>[N·d]</c>.</param>
+    /// <param name="dp">True ṗ of the snapshot, <c>[N·d]</c>.</param>
+    /// <param name="weightDq">Weight of the q̇ rows (see <see cref="Weights"/>).</param>
+    /// <param name="weightDp">Weight of the ṗ rows.</param>
     /// <param name="block"><c>[2·N·d, F + 1]</c> row-major, overwritten.</param>
     /// <param name="rhs"><c>[2·N·d]</c>, overwritten.</param>
+    /// <param name="ws">Scratch of <paramref name="features"/> for this thread.</param>
     public static void FillSnapshot(IFeatureMap features, Snapshot s, ReadOnlySpan<double> dq, ReadOnlySpan<double> dp,
         double weightDq, double weightDp, Span<double> block, Span<double> rhs, FeatureWorkspace ws)
     {

@@ -22,6 +22,12 @@ public static class LayerSampler
     public const double MinPairDistance = 1e-10;
 
     /// <param name="x">Input rows <c>[rows, inputs]</c> row-major: every value this layer sees in the training data.</param>
+    /// <param name="rows">Number of input rows in <paramref name="x"/>.</param>
+    /// <param name="inputs">Inputs per row (the layer's fan-in).</param>
+    /// <param name="width">Number of neurons to sample.</param>
+    /// <param name="sampler">SWIM (pairs of data points) or ELM (data-independent).</param>
+    /// <param name="activation">The activation, which fixes the SWIM constants.</param>
+    /// <param name="rng">The seeded generator; the same state gives the same layer bits.</param>
     public static DenseLayer Sample(ReadOnlySpan<double> x, int rows, int inputs, int width, SamplerKind sampler, ActivationKind activation, Random rng)
     {
         if (width <= 0) throw new InvalidInputException($"layer width {width} must be positive");

@@ -53,18 +53,7 @@ public sealed class NonSeparableSprings : IHamiltonian
         SystemChecks.State(Particles * d, q, p, dHdq, dHdp);
         bool wantQ = dHdq.Length != 0, wantP = dHdp.Length != 0;
 
-        double h = 0;
-        for (int i = 0; i < Particles; i++)
-        {
-            double invM = 1 / _mass[i], p2 = 0;
-            for (int a = 0; a < d; a++)
-            {
-                double pa = p[i * d + a];
-                p2 += pa * pa;
-                if (wantP) dHdp[i * d + a] = pa * invM;
-            }
-            h += 0.5 * p2 * invM;
-        }
+        double h = KineticEnergy.Evaluate(p, _mass, d, dHdp);
 
         if (wantQ) dHdq.Clear();
         Span<double> u = stackalloc double[3];

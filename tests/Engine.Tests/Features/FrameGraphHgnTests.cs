@@ -83,41 +83,11 @@ public class FrameGraphHgnTests
     {
         var s = System(name);
         var f = Build(s, sampler, act, 7);
-        int nd = s.N * s.D, F = f.FeatureCount;
-        var ws = f.CreateWorkspace();
-        var jp = new double[nd * F];
-        var jq = new double[nd * F];
-        f.EvaluateJacobian(s.Snap(new EdgeBuffer()), jp, jq, F, ws);
         // The stop-gradient Jacobian is the derivative of Φ with B frozen at its value for the unperturbed state.
         var basis = Basis(s);
-        foreach (bool momentum in new[] { false, true })
-        {
-            var analytic = momentum ? jp : jq;
-            var numeric = new double[nd * F];
-            for (int c = 0; c < nd; c++) FivePoint(f, s, basis, c, momentum, 2e-5).CopyTo(numeric, c * F);
-            double err = Tol.RelativeError(analytic, numeric);
-            Assert.That(err, Is.LessThanOrEqualTo(Tol.FiniteDifference), $"{name} {(momentum ? "∂Φ/∂p" : "∂Φ/∂q")} relative error {err:G3}");
-            Assert.That(numeric.Any(v => v != 0), "the finite-difference Jacobian is identically zero: the test checks nothing");
-        }
-    }
-
-    private static double[] FivePoint(FrameGraphHgnFeatures f, TestSystem s, double[] basis, int c, bool momentum, double h)
-    {
-        int F = f.FeatureCount;
         var ws = f.CreateWorkspace();
         var edges = new EdgeBuffer();
-        double[] Phi(double delta)
-        {
-            var q = (double[])s.Q.Clone(); var p = (double[])s.P.Clone();
-            (momentum ? p : q)[c] += delta;
-            var phi = new double[F];
-            f.Evaluate(s.Snap(edges, q, p), phi, ws, basis);
-            return phi;
-        }
-        double[] p2 = Phi(2 * h), p1 = Phi(h), m1 = Phi(-h), m2 = Phi(-2 * h);
-        var d = new double[F];
-        for (int k = 0; k < F; k++) d[k] = (-p2[k] + 8 * p1[k] - 8 * m1[k] + m2[k]) / (12 * h);
-        return d;
+        FeatureChecks.AssertJacobianMatchesFiniteDifferences(f, s, name, (q, p, phi) => f.Evaluate(s.Snap(edges, q, p), phi, ws, basis));
     }
 
     [Test]
@@ -144,18 +114,7 @@ public class FrameGraphHgnTests
     public void JacobianRowsRespectStrideAndLeaveOtherColumnsAlone()
     {
         var s = TestSystems.Springs(2, 3, 5);
-        var f = Build(s, SamplerKind.Swim, ActivationKind.Tanh, 3);
-        int nd = s.N * s.D, F = f.FeatureCount, stride = F + 3;
-        var jp = Enumerable.Repeat(double.NaN, nd * stride).ToArray();
-        var jq = Enumerable.Repeat(double.NaN, nd * stride).ToArray();
-        f.EvaluateJacobian(s.Snap(new EdgeBuffer()), jp, jq, stride, f.CreateWorkspace());
-        for (int row = 0; row < nd; row++)
-            for (int k = 0; k < stride; k++)
-            {
-                bool inside = k < F;
-                Assert.That(double.IsNaN(jp[row * stride + k]), Is.EqualTo(!inside), $"jp row {row} col {k}");
-                Assert.That(double.IsNaN(jq[row * stride + k]), Is.EqualTo(!inside), $"jq row {row} col {k}");
-            }
+        FeatureChecks.AssertJacobianRespectsStride(Build(s, SamplerKind.Swim, ActivationKind.Tanh, 3), s);
     }
 
     [Test]
