@@ -64,6 +64,7 @@ public static class ExtendedXyz
             throw r.Error($"expected the atom count of a frame (a positive integer), found '{MdTextReader.Short(ct)}'");
         if (first is not null && n != first.Labels.Length)
             throw r.Error($"the frame has {n} atoms, the first frame (line {first.Line}) {first.Labels.Length}; every frame must hold the same atoms");
+        r.CheckRowsFit(n, 8, "the atom count");   // a row holds at least a label and three coordinates
         string comment = r.Next() ?? throw r.Error(frameLine, "the file ends after the atom count; the last frame was cut off — remove it");
         var kv = KeyValues(r, comment);
 
@@ -119,6 +120,8 @@ public static class ExtendedXyz
             string row = r.Next() ?? throw r.Error($"the file ends inside the frame that starts at line {frameLine}: {i} of {n} atom rows were read; the last frame was cut off — remove it");
             var s = row.AsSpan();
             int count = MdTextReader.Split(s, fields);
+            if (r.IsCutLine)
+                throw r.Error($"the file ends without an end-of-line inside this atom row of the frame that starts at line {frameLine}; the last frame was cut off — remove it");
             if (count != width)
                 throw r.Error($"the atom row has {(count > width ? "more than " + width : count.ToString())} values; Properties on line {frameLine + 1} names {width}{(i > 0 && count == 1 ? " (the frame may hold fewer rows than its count " + n + ")" : "")}");
             labels[i] = s[fields[label!.Start]].ToString();
@@ -276,8 +279,8 @@ public static class ExtendedXyz
             string name = parts[k], type = parts[k + 1];
             if (name.Length == 0 || type.Length != 1 || "SRIL".IndexOf(type[0]) < 0)
                 throw r.Error($"Properties entry '{name}:{type}:{parts[k + 2]}' needs a name and a type S, R, I or L");
-            if (!int.TryParse(parts[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
-                throw r.Error($"Properties entry '{name}' has count '{parts[k + 2]}'; expected a positive integer");
+            if (!int.TryParse(parts[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1 || count > 1024)
+                throw r.Error($"Properties entry '{name}' has count '{parts[k + 2]}'; expected a positive integer (at most 1024)");
             columns.Add(new Column(name, type[0], count, start));
             start += count;
         }

@@ -83,6 +83,7 @@ public static class LammpsDump
             {
                 long n = r.Long(Value("NUMBER OF ATOMS").AsSpan().Trim(), "NUMBER OF ATOMS");
                 if (n < 1 || n > Array.MaxLength / 3) throw r.Error($"NUMBER OF ATOMS is {n}; a frame needs between 1 and {Array.MaxLength / 3} atoms");
+                r.CheckRowsFit(n, 22, "NUMBER OF ATOMS");   // a row of 11 columns takes at least 22 bytes
                 _count = n;
             }
             else if (item.StartsWith("BOX BOUNDS", StringComparison.Ordinal)) Box(item["BOX BOUNDS".Length..]);
@@ -158,6 +159,8 @@ public static class LammpsDump
                 int count = MdTextReader.Split(s, fields);
                 if (count > 0 && s[fields[0]].StartsWith("ITEM:"))
                     throw r.Error($"an ITEM: line after {k} of the {n} atom rows that NUMBER OF ATOMS promised for the frame at line {_frameLine}; the frame is incomplete");
+                if (r.IsCutLine)
+                    throw r.Error($"the file ends without an end-of-line inside this atom row of the frame that starts at line {_frameLine}; the last frame was cut off — remove it");
                 if (count != names.Length)
                     throw r.Error($"the atom row has {(count > names.Length ? "more than " + names.Length : count.ToString())} values; the ITEM: ATOMS header at line {headerLine} names {names.Length} columns");
                 ids[k] = r.Long(s[fields[col[0]]], "atom id");

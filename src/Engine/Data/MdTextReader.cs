@@ -11,19 +11,38 @@ namespace Engine.Data;
 internal sealed class MdTextReader : IDisposable
 {
     private readonly StreamReader _reader;
+    private readonly bool _endsWithNewline;
 
     public string Path { get; }
+    /// <summary>Size of the file in bytes (bounds the atom counts a header may claim).</summary>
+    public long Length { get; }
     /// <summary>1-based number of the line last returned by <see cref="Next"/> (0 before the first).</summary>
     public int Line { get; private set; }
+    /// <summary>
+    /// True when the line last returned is the file's last and has no end-of-line: MD codes end every line, so such
+    /// a line was most likely cut off in the middle (a number in it may be short of digits).
+    /// </summary>
+    public bool IsCutLine { get; private set; }
 
-    private MdTextReader(string path, StreamReader reader) { Path = path; _reader = reader; }
+    private MdTextReader(string path, StreamReader reader, long length, bool endsWithNewline)
+    {
+        Path = path; _reader = reader; Length = length; _endsWithNewline = endsWithNewline;
+    }
 
     /// <summary>Opens <paramref name="path"/>; a missing or unreadable file is an <see cref="InvalidInputException"/>.</summary>
     public static MdTextReader Open(string path, string what)
     {
         try
         {
-            return new MdTextReader(path, new StreamReader(path, detectEncodingFromByteOrderMarks: true));
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            bool newline = true;
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                newline = stream.ReadByte() == '\n';
+                stream.Seek(0, SeekOrigin.Begin);
+            }
+            return new MdTextReader(path, new StreamReader(stream, detectEncodingFromByteOrderMarks: true), stream.Length, newline);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -41,8 +60,22 @@ internal sealed class MdTextReader : IDisposable
         string? line;
         try { line = _reader.ReadLine(); }
         catch (IOException e) { throw new InvalidInputException($"{Path}:{Line + 1}: cannot be read ({e.Message})", e); }
-        if (line is not null) Line++;
+        if (line is not null)
+        {
+            Line++;
+            IsCutLine = !_endsWithNewline && _reader.Peek() < 0;
+        }
         return line;
+    }
+
+    /// <summary>
+    /// Refuses a header that promises <paramref name="rows"/> rows of at least <paramref name="minBytesPerRow"/> bytes
+    /// when the whole file is smaller, before anything of that size is allocated.
+    /// </summary>
+    public void CheckRowsFit(long rows, int minBytesPerRow, string what)
+    {
+        if (rows * minBytesPerRow > Length)
+            throw Error($"{what} is {rows}, but {rows} atom rows cannot fit in this file of {Length} bytes; the count is wrong or the file is truncated");
     }
 
     /// <summary>A refusal that names the current line.</summary>

@@ -143,6 +143,46 @@ public class ExtendedXyzTests
     }
 
     [Test]
+    public void EveryPrefixOfAGoodFile_IsReadAsWholeFramesOrRefusedAsInput()
+    {
+        string text = Xyz(energy: true);
+        int firstFrameEnd = text.IndexOf("\n3\n", StringComparison.Ordinal) + 1;
+        string path = _dir.File("prefix.xyz");
+        for (int len = 0; len <= text.Length; len++)
+        {
+            File.WriteAllText(path, text[..len]);
+            try
+            {
+                var data = ExtendedXyz.Read(path, Options(MdUnitStyle.Metal, ArKr));
+                Assert.That(len, Is.EqualTo(firstFrameEnd).Or.EqualTo(text.Length), $"a prefix of {len} bytes that cuts a frame was accepted");
+                Assert.That(data.Snapshots, Is.EqualTo(len == text.Length ? 2 : 1));
+            }
+            catch (InvalidInputException e)
+            {
+                Assert.That(e.Message, Does.StartWith(path), "the refusal names the file");
+            }
+        }
+    }
+
+    [Test]
+    public void CorruptedBytesAreReadOrRefusedAsInput_NeverAnInternalError()
+    {
+        byte[] good = System.Text.Encoding.ASCII.GetBytes(Xyz(massColumn: true, energy: true));
+        var rng = new Random(23);
+        string path = _dir.File("corrupt.xyz");
+        int refused = 0;
+        for (int trial = 0; trial < 150; trial++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (int k = 0; k < 1 + trial % 3; k++) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
+            File.WriteAllBytes(path, bytes);
+            try { ExtendedXyz.Read(path, Options(MdUnitStyle.Metal, null)).Validate(); }
+            catch (InvalidInputException) { refused++; }
+        }
+        Assert.That(refused, Is.GreaterThan(50), "most corruptions must be caught");
+    }
+
+    [Test]
     public void MissingOrConflictingMassesAndUnlistedSpeciesAreRefused()
     {
         string path = Write(Xyz());

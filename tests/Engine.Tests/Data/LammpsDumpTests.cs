@@ -197,6 +197,54 @@ public class LammpsDumpTests
     }
 
     [Test]
+    public void EveryPrefixOfAGoodDump_IsReadAsWholeFramesOrRefusedAsInput()
+    {
+        string text = Dump(Standard, Sorted);
+        int firstFrameEnd = text.IndexOf("ITEM: TIMESTEP\n200", StringComparison.Ordinal);
+        string path = _dir.File("prefix.dump");
+        for (int len = 0; len <= text.Length; len++)
+        {
+            File.WriteAllText(path, text[..len]);
+            try
+            {
+                var data = LammpsDump.Read(path, Options(MdUnitStyle.Metal));
+                Assert.That(len, Is.EqualTo(firstFrameEnd).Or.EqualTo(text.Length), $"a prefix of {len} bytes that cuts a frame was accepted");
+                Assert.That(data.Snapshots, Is.EqualTo(len == text.Length ? 2 : 1));
+            }
+            catch (InvalidInputException e)
+            {
+                Assert.That(e.Message, Does.StartWith(path), "the refusal names the file");
+            }
+        }
+    }
+
+    [Test]
+    public void CorruptedBytesAreReadOrRefusedAsInput_NeverAnInternalError()
+    {
+        byte[] good = System.Text.Encoding.ASCII.GetBytes(Dump(Standard, Sorted));
+        var rng = new Random(17);
+        string path = _dir.File("corrupt.dump");
+        int refused = 0;
+        for (int trial = 0; trial < 150; trial++)
+        {
+            var bytes = (byte[])good.Clone();
+            for (int k = 0; k < 1 + trial % 3; k++) bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256);
+            File.WriteAllBytes(path, bytes);
+            try { LammpsDump.Read(path, Options(MdUnitStyle.Metal)).Validate(); }
+            catch (InvalidInputException) { refused++; }
+        }
+        Assert.That(refused, Is.GreaterThan(50), "most corruptions must be caught");
+    }
+
+    [Test]
+    public void AHeaderClaimingMoreAtomsThanTheFileCanHoldIsRefusedBeforeAllocating()
+    {
+        string text = Dump(Standard, Sorted).Replace("NUMBER OF ATOMS\n3", "NUMBER OF ATOMS\n500000000");
+        var e = Assert.Throws<InvalidInputException>(() => LammpsDump.Read(Write(text), Options(MdUnitStyle.Metal)));
+        Assert.That(e!.Message, Does.Contain(":4:").And.Contain("cannot fit"));
+    }
+
+    [Test]
     public void MassListParsingKeepsOrderAndRefusesNonsense()
     {
         var list = MdReadOptions.ParseMasses(" Kr:83.798, Ar=39.948 ");
