@@ -41,7 +41,7 @@ internal sealed class DataLoading
             if (given.Count > 0)
                 throw new InvalidInputException($"{string.Join(", ", given)} appl{(given.Count > 1 ? "y" : "ies")} to LAMMPS dumps and extended XYZ only; an .npz file carries its own masses, units and cutoff — drop {(given.Count > 1 ? "them" : "it")}");
             progress($"reading {path}");
-            return PhaseSpaceNpz.Read(path);
+            return PhaseSpaceFiles.Read(path, format, null);
         }
         string name = PhaseSpaceFiles.Name(format);
         string units = r.GetValue(_units) ?? throw new InvalidInputException($"--units is required for {name} data: the file does not say its units; give metal, real or lj{(format == PhaseSpaceFormat.ExtendedXyz ? " (or ase for ASE-written momenta)" : "")}");
@@ -56,12 +56,8 @@ internal sealed class DataLoading
             Timestep = r.GetValue(_timestep),
         };
         progress($"reading {path} as {name} in {MdUnits.Name(options.Units)} units, cutoff {cutoff}");
-        if (format == PhaseSpaceFormat.ExtendedXyz)
-        {
-            var data = ExtendedXyz.Read(path, options, out var labels);
-            progress($"species codes: {string.Join(", ", labels.Select((l, c) => $"{c} = {l}"))}");
-            return data;
-        }
-        return LammpsDump.Read(path, options);
+        var data = PhaseSpaceFiles.Read(path, format, options, out var labels);
+        if (labels is not null) progress($"species codes: {string.Join(", ", labels.Select((l, c) => $"{c} = {(format == PhaseSpaceFormat.LammpsDump ? "type " : "")}{l}"))}");
+        return data;
     }
 }

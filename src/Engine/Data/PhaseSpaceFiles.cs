@@ -52,13 +52,35 @@ public static class PhaseSpaceFiles
     /// Reads <paramref name="path"/> in <paramref name="format"/>. <c>.npz</c> files carry their own masses, units and
     /// graph, so <paramref name="md"/> must be null for them; the MD formats need it.
     /// </summary>
-    public static PhaseSpaceData Read(string path, PhaseSpaceFormat format, MdReadOptions? md) => format switch
+    public static PhaseSpaceData Read(string path, PhaseSpaceFormat format, MdReadOptions? md) => Read(path, format, md, out _);
+
+    /// <summary>
+    /// As <see cref="Read(string, PhaseSpaceFormat, MdReadOptions?)"/>; <paramref name="speciesLabels"/>[c] names species
+    /// code c where the file has names for them (extended XYZ: the species label; LAMMPS dump: the type, c + 1), else null.
+    /// </summary>
+    public static PhaseSpaceData Read(string path, PhaseSpaceFormat format, MdReadOptions? md, out IReadOnlyList<string>? speciesLabels)
     {
-        PhaseSpaceFormat.Npz => md is null ? PhaseSpaceNpz.Read(path)
-            : throw new InvalidInputException($"{path}: an .npz file carries its own masses, units and cutoff; masses, units, cutoff and time step apply to LAMMPS dumps and extended XYZ only"),
-        PhaseSpaceFormat.LammpsDump => LammpsDump.Read(path, md ?? throw NeedsOptions(path, format)),
-        _ => ExtendedXyz.Read(path, md ?? throw NeedsOptions(path, format)),
-    };
+        speciesLabels = null;
+        switch (format)
+        {
+            case PhaseSpaceFormat.Npz:
+                if (md is not null)
+                    throw new InvalidInputException($"{path}: an .npz file carries its own masses, units and cutoff; masses, units, cutoff and time step apply to LAMMPS dumps and extended XYZ only");
+                return PhaseSpaceNpz.Read(path);
+            case PhaseSpaceFormat.LammpsDump:
+            {
+                var data = LammpsDump.Read(path, md ?? throw NeedsOptions(path, format));
+                speciesLabels = Enumerable.Range(1, data.Species.Max() + 1).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                return data;
+            }
+            default:
+            {
+                var data = ExtendedXyz.Read(path, md ?? throw NeedsOptions(path, format), out var labels);
+                speciesLabels = labels;
+                return data;
+            }
+        }
+    }
 
     private static InvalidInputException NeedsOptions(string path, PhaseSpaceFormat format) =>
         new($"{path}: a {Name(format)} file does not say its units, masses or neighbour cutoff; give them (units metal|real|lj, masses, cutoff)");
