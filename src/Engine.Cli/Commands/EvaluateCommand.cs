@@ -1,4 +1,4 @@
-// `evaluate`: derivative errors of a saved model on an .npz data set.
+// `evaluate`: derivative errors of a saved model on a data set (.npz, LAMMPS dump or extended XYZ).
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Engine.Data;
@@ -13,19 +13,23 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model file written by train", Required = true };
-        var data = new Option<string>("--data") { Description = "data (.npz) with dq and dp", Required = true };
+        var data = new Option<string>("--data") { Description = "data with dq and dp: .npz, LAMMPS dump or extended XYZ (MD formats need --units; --cutoff defaults to the model's)", Required = true };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("evaluate", "Derivative errors (q̇, ṗ) of a model on a data set.");
         foreach (var o in new Option[] { model, data, json }) cmd.Options.Add(o);
+        var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("evaluate", r.GetValue(json), progress =>
         {
             var m = ModelFile.Load(r.GetValue(model)!);
-            var set = PhaseSpaceNpz.Read(r.GetValue(data)!);
+            var set = loading.Read(r, r.GetValue(data)!, progress, ModelCutoff(m));
             progress($"evaluating on {set.Snapshots} snapshots of {set.Particles} particles");
             return Evaluate(m, set);
         }));
         return cmd;
     }
+
+    /// <summary>The neighbour cutoff a model was trained with, or null for a fixed-topology model.</summary>
+    public static double? ModelCutoff(HamiltonianModel m) => m.Graph.UsesFixedEdges ? null : m.Graph.Cutoff;
 
     public static JsonObject Evaluate(HamiltonianModel model, PhaseSpaceData set)
     {

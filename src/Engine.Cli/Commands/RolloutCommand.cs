@@ -14,17 +14,18 @@ internal static class RolloutCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model file written by train", Required = true };
-        var data = new Option<string>("--data") { Description = "trajectories (.npz) with 'traj' and 't'", Required = true };
+        var data = new Option<string>("--data") { Description = "trajectories with 'traj' and 't': .npz, LAMMPS dump or extended XYZ (MD formats need --units and --timestep; --cutoff defaults to the model's)", Required = true };
         var integrator = new Option<string>("--integrator") { Description = "stormer-verlet (paper) | velocity-verlet (separable) | implicit-midpoint (any H); default: velocity-verlet for separable models, stormer-verlet for the frame construction, implicit-midpoint otherwise" };
         var truePotential = new Option<string?>("--true-potential") { Description = "the true H of the data, to report the energy error with it: harmonic | anharmonic | morse | nonseparable (springs on the file's edges and masses) | lj (Lennard-Jones with the file's box and cutoff)" };
         var substeps = new Option<int>("--substeps") { Description = "integrator steps per stored interval", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("rollout", "Roll a model out from each test trajectory's first state; position, NeurIPS-2022 relative and energy errors over time.");
         foreach (var o in new Option[] { model, data, integrator, truePotential, substeps, json }) cmd.Options.Add(o);
+        var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("rollout", r.GetValue(json), progress =>
         {
             var m = ModelFile.Load(r.GetValue(model)!);
-            var set = PhaseSpaceNpz.Read(r.GetValue(data)!);
+            var set = loading.Read(r, r.GetValue(data)!, progress, EvaluateCommand.ModelCutoff(m), needsTime: true);
             var kind = r.GetValue(integrator) is string s ? Names.Integrator(s) : DefaultIntegrator(m);
             progress($"rolling out {set.TrajectorySnapshots().Count} trajectories with {kind}");
             var trueH = r.GetValue(truePotential) is string name ? TrueHamiltonian(name, set) : null;

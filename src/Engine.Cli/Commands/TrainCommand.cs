@@ -1,4 +1,4 @@
-// `train`: fit a model to an .npz data set and save it.
+// `train`: fit a model to a data set (.npz, LAMMPS dump or extended XYZ) and save it.
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Engine.Common;
@@ -14,7 +14,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "training data (.npz, data-format.md) with dq and dp", Required = true };
+        var data = new Option<string>("--data") { Description = "training data with dq and dp: .npz (data-format.md), LAMMPS dump (id type x y z vx vy vz fx fy fz) or extended XYZ; MD formats need --units and --cutoff", Required = true };
         var family = new Option<string>("--model") { Description = "graph (non-separable graph HGN) | pair (separable pair potential)", DefaultValueFactory = _ => "graph" };
         var construction = new Option<string>("--construction") { Description = "graph: invariant (frame-free invariant scalars, default) | frame (the paper's local-frame construction, method.md §2.2–2.4)", DefaultValueFactory = _ => "invariant" };
         var sampler = new Option<string>("--sampler") { Description = "swim | elm", DefaultValueFactory = _ => "swim" };
@@ -33,6 +33,7 @@ internal static class TrainCommand
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
         foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
+        var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
             var fam = Names.Family(r.GetValue(family)!);
@@ -57,9 +58,7 @@ internal static class TrainCommand
                 Weighting = Names.Weighting(r.GetValue(weighting)!),
                 Progress = progress,
             };
-            string dataPath = r.GetValue(data)!;
-            progress($"reading {dataPath}");
-            var set = PhaseSpaceNpz.Read(dataPath);
+            var set = loading.Read(r, r.GetValue(data)!, progress);
             var (model, report) = Trainer.Train(set, options);
             string outPath = r.GetValue(output)!;
             ModelFile.Save(model, outPath);
