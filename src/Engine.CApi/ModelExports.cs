@@ -52,7 +52,7 @@ internal static unsafe class ModelExports
             var m = HandleTable.Get<ModelHandle>(model, "model");
             string file = NativeInput.Utf8(path, "path");
             try { ModelFile.Save(m.Model, file); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidInputException)
             {
                 throw new CApiFileException($"cannot write model file '{file}': {e.Message}", e);
             }
