@@ -29,7 +29,8 @@
  *
  * Planned (not yet in this library, do not look for the symbols): hgn_compute_neighbors — energy and forces
  * from a host-provided full neighbour list with ghost atoms and `contributing` flags (KIM/LAMMPS style);
- * hgn_model_influence_distance; hgn_model_species_name; a log callback (hgn_set_log_callback).
+ * hgn_model_species_name (model files carry species codes, not names, today); a log callback
+ * (hgn_set_log_callback; the library never writes to stdout or stderr).
  */
 #ifndef HGN_H
 #define HGN_H
@@ -115,6 +116,17 @@ int32_t hgn_model_dimension(const hgn_model* model, int32_t* dimension);
 /** *cutoff = the neighbour cutoff radius in length units (energy and force vanish smoothly there for pair
  *  models); 0 for a fixed-topology model, which takes its pairs from `edges`. @since 1 */
 int32_t hgn_model_cutoff(const hgn_model* model, double* cutoff);
+
+/** *distance = the influence distance in length units: how far a particle's energy and force reach. The
+ *  cutoff for pair and frame-free graph models (one message-passing layer, so pair terms only); 0 for a
+ *  fixed-topology model; +infinity for HGN_FAMILY_GRAPH_FRAME (its frame depends on the whole configuration,
+ *  so it cannot be split over domains). @since 1 */
+int32_t hgn_model_influence_distance(const hgn_model* model, double* distance);
+
+/** *needed = 1 when the model needs the neighbours of ghost (non-contributing) particles, as KIM's
+ *  modelWillNotRequestNeighborsOfNoncontributingParticles = !needed. 0 for every family today (one layer).
+ *  @since 1 */
+int32_t hgn_model_needs_ghost_neighbors(const hgn_model* model, int32_t* needed);
 
 /** *uses_edges = 1 when the model needs the caller's `edges` (fixed topology), 0 for a cutoff model. @since 1 */
 int32_t hgn_model_uses_edges(const hgn_model* model, int32_t* uses_edges);

@@ -66,6 +66,12 @@ static void test_queries(hgn_model* model)
     OK(hgn_model_units(model, &lu, &eu));
     CHECK(family == HGN_FAMILY_PAIR && dim == 3 && sep == 1 && uses == 0 && species == 2, "queries %d %d %d %d %d", family, dim, sep, uses, species);
     CHECK(cutoff == 2.2, "cutoff %g", cutoff);
+    double influence = -1;
+    int32_t ghosts = -1;
+    OK(hgn_model_influence_distance(model, &influence));
+    OK(hgn_model_needs_ghost_neighbors(model, &ghosts));
+    CHECK(influence == 2.2 && ghosts == 0, "influence %g, ghosts %d", influence, ghosts);
+    REFUSED(hgn_model_influence_distance(model, NULL), HGN_E_ARG);
     CHECK(lu && eu && strcmp(lu, "angstrom") == 0 && strcmp(eu, "eV") == 0, "units %s %s", lu ? lu : "(null)", eu ? eu : "(null)");
     OK(hgn_model_units(model, NULL, &eu));   /* either output may be NULL */
     REFUSED(hgn_model_family(model, NULL), HGN_E_ARG);
@@ -345,6 +351,9 @@ static void test_graph_model(void)
     OK(hgn_model_units(model, &lu, NULL));
     CHECK(family == HGN_FAMILY_GRAPH && sep == 0 && uses == 1 && dim == 2 && cutoff == 0, "graph queries %d %d %d %d %g", family, sep, uses, dim, cutoff);
     CHECK(lu && strcmp(lu, "reduced") == 0, "default unit name");
+    double influence = -1;
+    OK(hgn_model_influence_distance(model, &influence));
+    CHECK(influence == 0, "fixed topology influence %g", influence);
 
     hgn_workspace* ws = NULL;
     OK(hgn_workspace_create(model, &ws));

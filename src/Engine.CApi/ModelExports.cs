@@ -102,6 +102,25 @@ internal static unsafe class ModelExports
         catch (Exception e) { return LastError.Set(e); }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "hgn_model_influence_distance", CallConvs = [typeof(CallConvCdecl)])]
+    public static int InfluenceDistance(nint model, double* distance)
+    {
+        try
+        {
+            var m = HandleTable.Get<ModelHandle>(model, "model").Model;
+            if (distance == null) throw new InvalidInputException("'distance' is NULL");
+            // Pair and frame-free graph models sum terms of single pairs (one message-passing layer): a particle's
+            // energy depends on particles within one cutoff. The frame model's frame is built from the whole
+            // configuration, so its influence is unbounded.
+            *distance = m.Family == ModelFamily.GraphFrame ? double.PositiveInfinity : m.Graph.UsesFixedEdges ? 0 : m.Graph.Cutoff;
+            return Status.Ok;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_model_needs_ghost_neighbors", CallConvs = [typeof(CallConvCdecl)])]
+    public static int NeedsGhostNeighbors(nint model, int* needed) => Query(model, needed, "needed", _ => 0);
+
     [UnmanagedCallersOnly(EntryPoint = "hgn_model_units", CallConvs = [typeof(CallConvCdecl)])]
     public static int Units(nint model, byte** lengthUnit, byte** energyUnit)
     {
