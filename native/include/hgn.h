@@ -29,8 +29,7 @@
  *
  * Planned (not yet in this library, do not look for the symbols): hgn_compute_neighbors — energy and forces
  * from a host-provided full neighbour list with ghost atoms and `contributing` flags (KIM/LAMMPS style);
- * hgn_model_species_name (model files carry species codes, not names, today); a log callback
- * (hgn_set_log_callback; the library never writes to stdout or stderr).
+ * hgn_model_species_name (model files carry species codes, not names, today).
  */
 #ifndef HGN_H
 #define HGN_H
@@ -86,6 +85,18 @@ const char* hgn_build_info(void);
 /** Returns the message of the most recent failed call on the calling thread ("" if none). Owned by the
  *  library; valid until the next failing call on the same thread. Never NULL. @since 1 */
 const char* hgn_last_error(void);
+
+/** Log levels passed to the log callback. @since 1 */
+#define HGN_LOG_INFO 1
+
+/** Receives the library's progress messages (today: the stages of hgn_train). `message` is UTF-8 and valid only
+ *  during the call; `user` is the pointer given to hgn_set_log_callback. It may be called from any thread that
+ *  calls into the library, so it must be thread-safe. @since 1 */
+typedef void (*hgn_log_callback)(int32_t level, const char* message, void* user);
+
+/** Sets the process-wide log callback (NULL = silent, the default). The library never writes to stdout or
+ *  stderr itself. @since 1 */
+int32_t hgn_set_log_callback(hgn_log_callback callback, void* user);
 
 /* ---------------------------------------------------------------- model */
 

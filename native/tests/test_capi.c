@@ -33,13 +33,22 @@ static int failures = 0, checks = 0;
 
 static const char* MODEL_PATH = "test_capi_pair.hgn";
 
+static void count_log(int32_t level, const char* message, void* user)
+{
+    if (level == HGN_LOG_INFO && message != NULL && strlen(message) > 0) ++*(int*)user;
+}
+
 static hgn_model* train_gas_model(const test_data* t)
 {
     hgn_model* model = NULL;
+    int messages = 0;
+    OK(hgn_set_log_callback(count_log, &messages));
     int32_t widths[3] = {48, 0, 0};
     OK(hgn_train(t->m, t->n, 3, t->q, t->p, t->dq, t->dp, t->mass, t->species, NULL, 0, t->cutoff, t->cell,
                  HGN_FAMILY_PAIR, HGN_SAMPLER_SWIM, widths, 5, "angstrom", "eV", &model));
     CHECK(model != NULL, "trained model handle");
+    CHECK(messages >= 3, "training progress reached the log callback (%d messages)", messages);
+    OK(hgn_set_log_callback(NULL, NULL));
     return model;
 }
 

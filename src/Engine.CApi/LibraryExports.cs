@@ -23,6 +23,17 @@ internal static unsafe class LibraryExports
     [UnmanagedCallersOnly(EntryPoint = "hgn_last_error", CallConvs = [typeof(CallConvCdecl)])]
     public static byte* Error() => LastError.Message;
 
+    [UnmanagedCallersOnly(EntryPoint = "hgn_set_log_callback", CallConvs = [typeof(CallConvCdecl)])]
+    public static int SetLogCallback(delegate* unmanaged<int, byte*, nint, void> callback, nint user)
+    {
+        try
+        {
+            Log.Set(callback, user);
+            return Status.Ok;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
     private static byte* MakeBuildInfo()
     {
         try

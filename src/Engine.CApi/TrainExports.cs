@@ -47,6 +47,7 @@ internal static unsafe class TrainExports
                 WidthNode = kind != ModelFamily.Pair ? Width(0, defaults.WidthNode) : defaults.WidthNode,
                 WidthEdge = kind != ModelFamily.Pair ? Width(1, defaults.WidthEdge) : defaults.WidthEdge,
                 WidthMessage = kind != ModelFamily.Pair ? Width(2, defaults.WidthMessage) : defaults.WidthMessage,
+                Progress = Log.Sink(),
             };
             var data = new PhaseSpaceData
             {
