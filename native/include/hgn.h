@@ -7,7 +7,8 @@
  *    an int32_t status: HGN_OK (0) or one of the HGN_E_* codes below. On failure hgn_last_error() gives a
  *    message naming the bad argument and the fix. No exception, abort or exit() ever leaves the library.
  *  - Handles: hgn_model is immutable after load/train and may be shared by any number of threads.
- *    hgn_workspace holds per-thread scratch: one workspace per thread, never used by two threads at once.
+ *    hgn_workspace holds per-thread scratch: one workspace per thread. A call that finds its workspace in use
+ *    by a concurrent call on another thread is refused with HGN_E_ARG (it does not corrupt the other call).
  *    A freed, foreign or NULL handle is refused with HGN_E_ARG (never dereferenced).
  *  - Arrays are caller-owned, contiguous, row-major float64: positions[natoms][d] means element (i, a) at
  *    index i*d + a. d is hgn_model_dimension() (3 for MD models). An output pointer that is NULL means

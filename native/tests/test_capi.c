@@ -423,6 +423,29 @@ static void* run_job(void* arg)
     return NULL;
 }
 
+/* Two threads misusing ONE workspace: each call either succeeds with the right bits or is refused (HGN_E_ARG). */
+typedef struct
+{
+    hgn_workspace* ws;
+    const test_data* t;
+    const double* reference;
+    int ok, refused, wrong;
+} shared_job;
+
+static void* hammer(void* arg)
+{
+    shared_job* job = arg;
+    double e;
+    for (int k = 0; k < 400; k++)
+    {
+        int32_t rc = hgn_compute(job->ws, job->t->n, job->t->q, job->t->species, job->t->cell, NULL, 0, &e, NULL, NULL, NULL);
+        if (rc == HGN_OK) { job->ok++; if (memcmp(&e, job->reference, sizeof e) != 0) job->wrong++; }
+        else if (rc == HGN_E_ARG && strstr(hgn_last_error(), "in use") != NULL) job->refused++;
+        else job->wrong++;
+    }
+    return NULL;
+}
+
 /* The last error is per thread: a failure on another thread does not replace this thread's message. */
 static void* fail_once(void* arg)
 {
@@ -453,6 +476,20 @@ static void test_threads(hgn_model* model, const test_data* t)
         CHECK(memcmp(jobs[k].forces, jobs[THREADS].forces, sizeof(double) * CONFIGS * t->n * 3) == 0, "thread %d forces bit-identical", k);
     }
     for (int k = 0; k <= THREADS; k++) { free(jobs[k].energies); free(jobs[k].forces); }
+
+    hgn_workspace* shared = NULL;
+    double reference;
+    OK(hgn_workspace_create(model, &shared));
+    OK(hgn_compute(shared, t->n, t->q, t->species, t->cell, NULL, 0, &reference, NULL, NULL, NULL));
+    shared_job sj[2] = {{shared, t, &reference, 0, 0, 0}, {shared, t, &reference, 0, 0, 0}};
+    pthread_t hammers[2];
+    for (int k = 0; k < 2; k++) pthread_create(&hammers[k], NULL, hammer, &sj[k]);
+    for (int k = 0; k < 2; k++) pthread_join(hammers[k], NULL);
+    for (int k = 0; k < 2; k++)
+        CHECK(sj[k].wrong == 0 && sj[k].ok + sj[k].refused == 400, "shared workspace, thread %d: %d ok, %d refused, %d wrong", k, sj[k].ok, sj[k].refused, sj[k].wrong);
+    CHECK(sj[0].ok + sj[1].ok > 0, "some calls on the shared workspace succeeded");
+    printf("one workspace, two threads: %d + %d calls refused as concurrent\n", sj[0].refused, sj[1].refused);
+    hgn_workspace_free(&shared);
 
     hgn_model* m = NULL;
     hgn_model_load("/nonexistent/this-thread.hgn", &m);

@@ -20,6 +20,19 @@ internal sealed unsafe class Workspace(HamiltonianModel model)
     private double[] _cell = [];  // raw cell as given; empty = open boundaries
     private ModelEvaluator? _evaluator;
     private Integrator? _integrator;
+    private int _busy;
+
+    /// <summary>
+    /// Marks the workspace in use for one call; a second thread entering at the same time is refused (HGN_E_ARG)
+    /// instead of silently sharing the scratch buffers. Pair with <see cref="Exit"/> in a finally block.
+    /// </summary>
+    public void Enter()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+            throw new InvalidInputException("this workspace is in use by another call right now; give each thread its own workspace (hgn_workspace_create)");
+    }
+
+    public void Exit() => Volatile.Write(ref _busy, 0);
 
     /// <summary>The evaluator for this system, reusing the previous one when every input is unchanged.</summary>
     public ModelEvaluator Evaluator(int n, double* mass, int* species, double* cell, long* edges, long nedges)
