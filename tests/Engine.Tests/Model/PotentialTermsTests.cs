@@ -76,6 +76,18 @@ public class PotentialTermsTests
     }
 
     [Test]
+    public void RepeatedEvaluationAllocatesNothing()
+    {
+        var (model, s) = PairModel();
+        var ev = model.CreateEvaluator(s.Mass, s.Species, null, s.Box);
+        double[] forces = new double[s.N * 3], virial = new double[6], perAtom = new double[s.N];
+        ev.EvaluatePotential(s.Q, forces, virial, perAtom);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 10; k++) ev.EvaluatePotential(s.Q, forces, virial, perAtom);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.EqualTo(0), "bytes allocated by 10 MD-step evaluations");
+    }
+
+    [Test]
     public void NonSeparableModelIsRefused()
     {
         var s = TestSystems.Springs(3, 2, 5);
