@@ -1,21 +1,28 @@
 // Build driver: `dotnet tool restore`, then `dotnet cake --target=Build|Test|Demo|Publish`.
-// It installs the Debian packages the engine loads at run time (OpenBLAS, LAPACKE) when they are missing
-// and it runs as root; otherwise it stops with the exact command to run.
+// It installs the Debian packages the engine needs when they are missing and it runs as root (OpenBLAS and LAPACKE
+// at run time; cmake, gcc and binutils to build the NativeAOT C library and the C tests); otherwise it stops with the
+// exact command to run.
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var testFilter = Argument("filter", "");
 
-// Native libraries the engine P/Invokes, and the Debian packages that ship them.
+// What the engine needs from the system, each with a shell probe that succeeds when it is present and the Debian
+// package that provides it. NativeAOT links with clang or, when there is none, gcc (and strips with objcopy);
+// its zlib is bundled with the ILCompiler package, so no zlib1g-dev is needed.
 var nativeDependencies = new[]
 {
-    (Library: "libopenblas.so.0", Package: "libopenblas0-pthread"),
-    (Library: "liblapacke.so.3", Package: "liblapacke"),
+    (What: "libopenblas.so.0", Probe: "ldconfig -p | grep -q 'libopenblas.so.0'", Package: "libopenblas0-pthread"),
+    (What: "liblapacke.so.3", Probe: "ldconfig -p | grep -q 'liblapacke.so.3'", Package: "liblapacke"),
+    (What: "cmake", Probe: "command -v cmake && command -v ctest", Package: "cmake"),
+    (What: "gcc", Probe: "command -v gcc", Package: "gcc"),
+    (What: "objcopy", Probe: "command -v objcopy", Package: "binutils"),
+    (What: "C library headers", Probe: "test -f /usr/include/stdio.h", Package: "libc6-dev"),
 };
 
-bool LibraryPresent(string name)
+bool Present(string probe)
 {
-    var exit = StartProcess("sh", new ProcessSettings { Arguments = $"-c \"ldconfig -p | grep -q '{name}'\"", Silent = true });
+    var exit = StartProcess("sh", new ProcessSettings { Arguments = $"-c \"{probe} >/dev/null 2>&1\"", Silent = true });
     return exit == 0;
 }
 
@@ -27,18 +34,18 @@ bool IsRoot()
 }
 
 Task("Dependencies")
-    .Description("Checks (and as root installs) the Debian packages the engine loads: OpenBLAS and LAPACKE.")
+    .Description("Checks (and as root installs) the Debian packages the engine needs: OpenBLAS, LAPACKE, cmake, gcc, binutils.")
     .Does(() =>
 {
-    var missing = nativeDependencies.Where(d => !LibraryPresent(d.Library)).Select(d => d.Package).Distinct().ToList();
-    if (missing.Count == 0) { Information("native dependencies present: " + string.Join(", ", nativeDependencies.Select(d => d.Library))); return; }
+    var missing = nativeDependencies.Where(d => !Present(d.Probe)).Select(d => d.Package).Distinct().ToList();
+    if (missing.Count == 0) { Information("native dependencies present: " + string.Join(", ", nativeDependencies.Select(d => d.What))); return; }
     var install = "apt-get update && apt-get install -y " + string.Join(" ", missing);
     if (!IsRoot())
         throw new Exception($"missing system packages: {string.Join(", ", missing)}. Run as root: {install}");
     Information($"installing {string.Join(", ", missing)}");
     if (StartProcess("sh", new ProcessSettings { Arguments = $"-c \"DEBIAN_FRONTEND=noninteractive {install}\"" }) != 0)
         throw new Exception($"package installation failed; run by hand: {install}");
-    var still = nativeDependencies.Where(d => !LibraryPresent(d.Library)).Select(d => d.Library).ToList();
+    var still = nativeDependencies.Where(d => !Present(d.Probe)).Select(d => d.What).ToList();
     if (still.Count > 0) throw new Exception($"after installing, still missing: {string.Join(", ", still)}");
 });
 
@@ -49,24 +56,50 @@ Task("Build")
     DotNetBuild("Engine.sln", new DotNetBuildSettings { Configuration = configuration });
 });
 
+// The C side: CMake publishes libhgn.so (NativeAOT) and builds the C tests and examples into build/native.
+var nativeBuild = MakeAbsolute(Directory("build/native"));
+
+void BuildNative()
+{
+    void Run(string tool, string arguments)
+    {
+        if (StartProcess(tool, new ProcessSettings { Arguments = arguments }) != 0)
+            throw new Exception($"{tool} {arguments} failed");
+    }
+    Run("cmake", $"-S . -B \"{nativeBuild}\" -DCMAKE_BUILD_TYPE=Release");
+    Run("cmake", $"--build \"{nativeBuild}\"");
+}
+
+Task("Native")
+    .Description("Builds the NativeAOT C library libhgn.so and the C tests and examples (cmake, into build/native).")
+    .IsDependentOn("Dependencies")
+    .Does(BuildNative);
+
 Task("Test")
-    .Description("Runs every test of the default suite and ends with a plain 'N passed, N failed, N skipped' line.")
+    .Description("Runs every test of the default suite (dotnet test, then CTest) and ends with a plain 'N passed, N failed, N skipped' line.")
     .IsDependentOn("Build")
     .Does(() =>
 {
     var results = MakeAbsolute(Directory("artifacts/test-results"));
     CleanDirectory(results);
+    Exception failure = null;
+    // The native build comes first: the managed suite's C ABI parity tests load the library it publishes.
+    bool nativeBuilt = false;
+    try { BuildNative(); nativeBuilt = true; }
+    catch (Exception e) { failure = e; Error($"native build failed: {e.Message}"); }
+    var library = nativeBuild.CombineWithFilePath("lib/libhgn.so.1").FullPath;
     var settings = new DotNetTestSettings
     {
         Configuration = configuration,
         NoBuild = true,
         ResultsDirectory = results,
         Loggers = new[] { "trx;LogFileName=engine.trx", "console;verbosity=normal" },
+        EnvironmentVariables = new Dictionary<string, string> { ["HGN_LIBRARY"] = library },
     };
     if (!string.IsNullOrEmpty(testFilter)) settings.Filter = testFilter;
-    Exception failure = null;
     try { DotNetTest("tests/Engine.Tests/Engine.Tests.csproj", settings); }
-    catch (Exception e) { failure = e; }
+    catch (Exception e) { failure ??= e; }
+    int passed = 0, failed = 0, skipped = 0;
     if (string.IsNullOrEmpty(testFilter))
     {
         // The kernel tests once more with AVX-512 switched off, so the Vector256 and scalar paths run on an
@@ -82,8 +115,28 @@ Task("Test")
         };
         try { DotNetTest("tests/Engine.Tests/Engine.Tests.csproj", narrow); }
         catch (Exception e) { failure ??= e; }
+
+        // The C tests and examples (CTest), counted from its JUnit report.
+        if (nativeBuilt)
+        {
+            var junit = results.CombineWithFilePath("ctest.xml").FullPath;
+            if (StartProcess("ctest", new ProcessSettings { Arguments = $"--test-dir \"{nativeBuild}\" --output-on-failure --output-junit \"{junit}\"" }) != 0)
+                failure ??= new Exception("ctest reported failures");
+            if (System.IO.File.Exists(junit))
+            {
+                foreach (var c in System.Xml.Linq.XDocument.Load(junit).Descendants().Where(e => e.Name.LocalName == "testcase"))
+                {
+                    string status = c.Attribute("status")?.Value ?? "";
+                    bool hasFailure = c.Elements().Any(e => e.Name.LocalName == "failure");
+                    if (hasFailure || status == "fail") failed++;
+                    else if (status == "run") passed++;
+                    else skipped++;
+                }
+            }
+            else failure ??= new Exception("ctest wrote no JUnit report");
+        }
+        else failed++;   // the native build itself counts as one failure
     }
-    int passed = 0, failed = 0, skipped = 0;
     foreach (var trx in GetFiles(results.FullPath + "/**/*.trx"))
     {
         var counters = System.Xml.Linq.XDocument.Load(trx.FullPath).Descendants().First(e => e.Name.LocalName == "Counters");

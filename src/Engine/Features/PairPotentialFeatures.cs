@@ -159,6 +159,64 @@ public sealed class PairPotentialFeatures : IFeatureMap
     }
 
     /// <summary>
+    /// <see cref="EvaluatePotential"/> with the outputs an MD host wants, each optional (empty = not requested) and
+    /// overwritten: <paramref name="forces"/> <c>[N·d]</c> = −∂V̂/∂q; <paramref name="virial"/> <c>[6]</c> (d = 3 only)
+    /// = Σ_pairs r_ij ⊗ f_ij in the order xx, yy, zz, xy, xz, yz with LAMMPS's sign (positive for repulsion:
+    /// <c>W_ab = −Σ_pairs (dV/dr) Δr_a Δr_b / r</c>); <paramref name="perAtom"/> <c>[N]</c> gives each atom half of each
+    /// of its pair energies, so it sums to V̂. The energy is summed in the same order as <see cref="EvaluatePotential"/>.
+    /// </summary>
+    public double EvaluatePotentialTerms(Snapshot s, ReadOnlySpan<double> theta, Span<double> forces, Span<double> virial,
+                                         Span<double> perAtom, FeatureWorkspace ws)
+    {
+        int d = Dimension, n = s.Particles, W = Radial.Width;
+        bool wantVirial = !virial.IsEmpty, wantPerAtom = !perAtom.IsEmpty;
+        bool gradient = !forces.IsEmpty || wantVirial;
+        if (wantVirial && d != 3) throw new Common.InvalidInputException($"the virial is defined here for d = 3 only; this model has d = {d}");
+        if (!forces.IsEmpty) forces[..(n * d)].Clear();
+        if (wantVirial) virial[..6].Clear();
+        if (wantPerAtom) perAtom[..n].Clear();
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = gradient ? ws.Buffer(2, W) : default;
+        Span<double> x = stackalloc double[1];
+        ReadOnlySpan<double> w = Radial.Column(0);
+        if (gradient)
+            for (int t = 0; t < PairTypes; t++)
+                TensorPrimitives.Multiply(theta.Slice(SpeciesCount + t * W, W), w, ws.Buffer(4 + t, W));
+        double h = 0;
+        var edges = s.Edges;
+        for (int e = 0; e < edges.Count; e++)
+        {
+            double r = edges.R[e];
+            (double fc, double dfc) = CutoffFunction(r);
+            if (fc == 0 && dfc == 0) continue;
+            x[0] = r;
+            Radial.Forward(x, z, v, dv);
+            int i = edges.I[e], j = edges.J[e];
+            int type = PairType(s.Species[i], s.Species[j]);
+            double phiE = DotProduct.Apply(theta.Slice(SpeciesCount + type * W, W), v);
+            double pairEnergy = fc * phiE;
+            h += pairEnergy;
+            if (wantPerAtom) { perAtom[i] += 0.5 * pairEnergy; perAtom[j] += 0.5 * pairEnergy; }
+            if (!gradient) continue;
+            double dVdr = dfc * phiE + fc * DotProduct.Apply(ws.Buffer(4 + type, W), dv);
+            if (!forces.IsEmpty)
+                for (int a = 0; a < d; a++)
+                {
+                    double f = dVdr * edges.Dr[e * d + a] / r;
+                    forces[j * d + a] -= f;
+                    forces[i * d + a] += f;
+                }
+            if (wantVirial)
+            {
+                double fpair = -dVdr / r;
+                double dx = edges.Dr[e * 3], dy = edges.Dr[e * 3 + 1], dz = edges.Dr[e * 3 + 2];
+                virial[0] += dx * dx * fpair; virial[1] += dy * dy * fpair; virial[2] += dz * dz * fpair;
+                virial[3] += dx * dy * fpair; virial[4] += dx * dz * fpair; virial[5] += dy * dz * fpair;
+            }
+        }
+        return h;
+    }
+
+    /// <summary>
     /// The potential part <c>V̂(q) = Σ_pairs f_c(r) Σ_k θ_k σ(w_k r + b_k)</c> over the snapshot's edges (momenta unused);
     /// overwrites <paramref name="dHdq"/> <c>[N·d]</c> with ∂V̂/∂q unless it is empty (then σ' is not evaluated at all).
     /// </summary>

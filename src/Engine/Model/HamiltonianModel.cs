@@ -104,6 +104,22 @@ public sealed class ModelEvaluator : IHamiltonian
         return _pair.EvaluateKinetic(new Snapshot(q, p, _mass, _species, _edges), _model.Theta, dHdp) + _cachedV + _model.Theta0;
     }
 
+    /// <summary>
+    /// The potential part of a separable pair model, for MD hosts: returns V̂(q) (without the constant θ₀, so V̂ → 0 as
+    /// the particles separate beyond the cutoff) and overwrites each requested output (empty span = not requested):
+    /// <paramref name="forces"/> <c>[N·d]</c> = −∂V̂/∂q, <paramref name="virial"/> <c>[6]</c> (d = 3; xx, yy, zz, xy, xz, yz,
+    /// LAMMPS sign), <paramref name="perAtomEnergy"/> <c>[N]</c> (half of each pair energy per atom; sums to V̂).
+    /// Throws <see cref="InvalidInputException"/> for a non-separable model.
+    /// </summary>
+    public double EvaluatePotential(ReadOnlySpan<double> q, Span<double> forces, Span<double> virial, Span<double> perAtomEnergy)
+    {
+        if (_pair is null)
+            throw new InvalidInputException($"the potential energy and forces are defined for separable pair models only; this is a {_model.Family} model (use the time derivatives or an integrator step instead)");
+        if (q.Length != Particles * Dimension) throw new InvalidInputException($"positions have {q.Length} values, expected N·d = {Particles * Dimension}");
+        _topology.Build(q, Particles, _edges);
+        return _pair.EvaluatePotentialTerms(new Snapshot(q, default, _mass, _species, _edges), _model.Theta, forces, virial, perAtomEnergy, _ws);
+    }
+
     // Bitwise, so the compare is vectorised and a hit means exactly the configuration that was evaluated.
     private static bool SameBits(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
         MemoryMarshal.Cast<double, long>(a).SequenceEqual(MemoryMarshal.Cast<double, long>(b));

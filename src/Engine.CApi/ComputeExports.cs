@@ -1,0 +1,126 @@
+// Exports that evaluate a model: workspaces, potential energy/forces/virial, time derivatives, integrator steps.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Engine.Common;
+using Engine.Dynamics;
+
+namespace Engine.CApi;
+
+internal static unsafe class ComputeExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "hgn_workspace_create", CallConvs = [typeof(CallConvCdecl)])]
+    public static int Create(nint model, nint* workspace)
+    {
+        try
+        {
+            if (workspace == null) throw new InvalidInputException("'workspace' (the output handle pointer) is NULL");
+            *workspace = 0;
+            var m = HandleTable.Get<ModelHandle>(model, "model");
+            *workspace = HandleTable.Add(new Workspace(m.Model));
+            return Status.Ok;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_workspace_free", CallConvs = [typeof(CallConvCdecl)])]
+    public static void Free(nint* workspace)
+    {
+        try
+        {
+            if (workspace == null) return;
+            HandleTable.Remove<Workspace>(*workspace);
+            *workspace = 0;
+        }
+        catch (Exception e) { LastError.Set(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_compute", CallConvs = [typeof(CallConvCdecl)])]
+    public static int Compute(nint workspace, long natoms, double* positions, int* species, double* cell,
+                              long* edges, long nedges, double* energy, double* forces, double* virial, double* perAtomEnergy)
+    {
+        try
+        {
+            var ws = HandleTable.Get<Workspace>(workspace, "workspace");
+            ws.Enter();
+            try
+            {
+                int d = ws.Model.Dimension;
+                int n = NativeInput.Count(natoms, "natoms", d);
+                if (!ws.Model.IsSeparable)
+                    throw new InvalidInputException($"hgn_compute serves separable models (H = T(p) + V(q)); this {ws.Model.Family} model depends on q and p jointly: use hgn_time_derivatives or hgn_step");
+                if (virial != null && d != 3) throw new InvalidInputException($"'virial' is defined for 3-dimensional models; this model has d = {d} (pass NULL)");
+                var q = NativeInput.Doubles(positions, n * d, "positions");
+                var evaluator = ws.Evaluator(n, null, species, cell, edges, nedges);
+                double v = evaluator.EvaluatePotential(q, NativeInput.Output(forces, n * d), NativeInput.Output(virial, 6), NativeInput.Output(perAtomEnergy, n));
+                if (energy != null) *energy = v;
+                return Status.Ok;
+            }
+            finally { ws.Exit(); }
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_time_derivatives", CallConvs = [typeof(CallConvCdecl)])]
+    public static int TimeDerivatives(nint workspace, long natoms, double* q, double* p, double* masses, int* species,
+                                      double* cell, long* edges, long nedges, double* hamiltonian, double* dq, double* dp)
+    {
+        try
+        {
+            var ws = HandleTable.Get<Workspace>(workspace, "workspace");
+            ws.Enter();
+            try
+            {
+                int d = ws.Model.Dimension;
+                int n = NativeInput.Count(natoms, "natoms", d);
+                var qs = NativeInput.Doubles(q, n * d, "q");
+                var ps = NativeInput.Doubles(p, n * d, "p");
+                if (masses == null) throw new InvalidInputException("'masses' is NULL; the kinetic part needs the particle masses [natoms]");
+                var evaluator = ws.Evaluator(n, masses, species, cell, edges, nedges);
+                // Hamilton's equations: q̇ = ∂H/∂p is written straight into dq; ṗ = −∂H/∂q is negated in place in dp.
+                var dHdq = NativeInput.Output(dp, n * d);
+                var dHdp = NativeInput.Output(dq, n * d);
+                double h = evaluator.Evaluate(qs, ps, dHdq, dHdp);
+                for (int k = 0; k < dHdq.Length; k++) dHdq[k] = -dHdq[k];
+                if (hamiltonian != null) *hamiltonian = h;
+                return Status.Ok;
+            }
+            finally { ws.Exit(); }
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_step", CallConvs = [typeof(CallConvCdecl)])]
+    public static int Step(nint workspace, long natoms, double* q, double* p, double* masses, int* species,
+                           double* cell, long* edges, long nedges, double dt, int steps, int integrator)
+    {
+        try
+        {
+            var ws = HandleTable.Get<Workspace>(workspace, "workspace");
+            ws.Enter();
+            try
+            {
+                int d = ws.Model.Dimension;
+                int n = NativeInput.Count(natoms, "natoms", d);
+                NativeInput.Doubles(q, n * d, "q");
+                NativeInput.Doubles(p, n * d, "p");
+                if (masses == null) throw new InvalidInputException("'masses' is NULL; the kinetic part needs the particle masses [natoms]");
+                if (!(double.IsFinite(dt) && dt > 0)) throw new InvalidInputException($"'dt' is {dt}; the time step must be positive and finite");
+                if (steps < 0) throw new InvalidInputException($"'steps' is {steps}; it must be ≥ 0");
+                if (integrator is < 0 or > 2) throw new InvalidInputException($"'integrator' is {integrator}; use HGN_INTEGRATOR_STORMER_VERLET (0), _VELOCITY_VERLET (1) or _IMPLICIT_MIDPOINT (2)");
+                var evaluator = ws.Evaluator(n, masses, species, cell, edges, nedges);
+                var stepper = ws.Integrator(evaluator, (IntegratorKind)integrator);
+                var qs = new Span<double>(q, n * d);
+                var ps = new Span<double>(p, n * d);
+                for (int s = 0; s < steps; s++)
+                {
+                    stepper.Step(qs, ps, dt);
+                    if (!double.IsFinite(qs[0]) || !double.IsFinite(ps[0]))
+                        throw new EngineException($"the state became non-finite at step {s + 1}; reduce the time step");
+                }
+                return Status.Ok;
+            }
+            finally { ws.Exit(); }
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+}
