@@ -38,8 +38,8 @@ public sealed record RooflineReport(double PeakGflops, double PeakGflopsOneThrea
     int BlasThreads, int VectorBits, bool Quick, IReadOnlyList<RooflineKernel> Kernels);
 
 /// <summary>
-/// Measures the peaks, then times each kernel with a repeat-until-≥-<c>minSeconds</c> Stopwatch loop (one warm-up
-/// call first). Not a statistics engine: for distributions and allocations use the BenchmarkDotNet suite in perf/.
+/// Measures the peaks, then times each kernel with a repeat-until-≥-<c>minSeconds</c> Stopwatch loop after a warm-up
+/// (see <see cref="Time"/>). Not a statistics engine: for distributions and allocations use the BenchmarkDotNet suite in perf/.
 /// </summary>
 public static class Roofline
 {
@@ -62,6 +62,10 @@ public static class Roofline
         double peakBytes = PeakCopy(copyN, Environment.ProcessorCount, minSeconds);
         double peakBytes1 = PeakCopy(copyN, 1, minSeconds);
 
+        // Full runs: 0.3 s warm-up and the best of three batches, since other processes share the cores.
+        double warm = quick ? 0 : 0.3;
+        int batches = quick ? 1 : 3;
+        double Time(Action body, double min) => Roofline.Time(body, min, warm, batches);
         var kernels = new List<RooflineKernel>();
         void Add(RooflineKernel k) { kernels.Add(k); progress($"{k.Name,-28} {k.Seconds * 1e6,12:F2} µs  {k.Gflops,8:F2} GFLOP/s  {k.Gbps,8:F2} GB/s"); }
 
@@ -119,21 +123,37 @@ public static class Roofline
             Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128, quick, kernels);
     }
 
-    /// <summary>Seconds per call: one warm-up call, then repeat counts grown until one batch takes ≥ <paramref name="minSeconds"/>.</summary>
-    public static double Time(Action body, double minSeconds)
+    /// <summary>
+    /// Seconds per call, the best of <paramref name="batches"/> batches, each repeated until it takes ≥
+    /// <paramref name="minSeconds"/>. A warm-up of at least 50 calls and <paramref name="warmSeconds"/> comes first: the
+    /// runtime recompiles a method at full optimisation only after 30 calls and a quiet 100 ms, and before that the
+    /// vector intrinsics (Vector512.Sin and the like) run as unoptimised calls many times slower.
+    /// </summary>
+    public static double Time(Action body, double minSeconds, double warmSeconds = 0, int batches = 1)
     {
-        body();
+        var clock = Stopwatch.StartNew();
+        for (int c = 0; c < 50 || clock.Elapsed.TotalSeconds < warmSeconds; c++)
+        {
+            body();
+            if (clock.Elapsed.TotalSeconds >= Math.Max(warmSeconds, minSeconds)) break;   // one slow call is warm enough
+        }
         long calls = 1;
-        var clock = new Stopwatch();
-        while (true)
+        double best = double.PositiveInfinity;
+        for (int batch = 0; batch < batches;)
         {
             clock.Restart();
             for (long c = 0; c < calls; c++) body();
             double s = clock.Elapsed.TotalSeconds;
-            if (s >= minSeconds) return s / calls;
+            if (s >= minSeconds)
+            {
+                best = Math.Min(best, s / calls);
+                batch++;
+                continue;
+            }
             // Aim 20 % past the target from the rate seen so far, at least doubling.
             calls = Math.Max(2 * calls, (long)Math.Ceiling(calls * 1.2 * minSeconds / Math.Max(s, 1e-9)));
         }
+        return best;
     }
 
     // Best of three timed batches: peaks are maxima, and the first batch may still see page faults or clock ramp-up.
