@@ -126,7 +126,7 @@ public class KernelWidthTests
     private static void RequireAccelerated(Width w)
     {
         bool accelerated = w == Width.Vector512 ? Vector512.IsHardwareAccelerated : Vector256.IsHardwareAccelerated;
-        if (!accelerated) Assert.Ignore($"{w} is not hardware-accelerated on this machine (or is disabled by DOTNET_EnableAVX512F=0 / DOTNET_EnableAVX2=0)");
+        if (!accelerated) Assert.Ignore($"{w} is not hardware-accelerated on this machine (or is switched off, e.g. DOTNET_EnableAVX512=0 on .NET 10, where DOTNET_EnableAVX512F no longer does it)");
     }
 
     private static double[] Rand(Random rng, int n) => Enumerable.Range(0, n).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
