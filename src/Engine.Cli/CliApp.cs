@@ -1,4 +1,4 @@
-// Command table of the CLI: generate, train, evaluate, rollout, demo.
+// Command table of the CLI: generate, train, evaluate, rollout, demo, bench.
 using System.CommandLine;
 using Engine.Cli.Commands;
 
@@ -14,6 +14,7 @@ internal static class CliApp
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         var parsed = root.Parse(args);
         // System.CommandLine reports option errors as help text on stdout; under --json that would break the
         // one-JSON-object contract, so the errors become the usual {"ok": false, ...} object instead.

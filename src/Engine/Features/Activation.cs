@@ -30,15 +30,25 @@ public static class Activation
     /// </remarks>
     public static void Apply(ActivationKind kind, ReadOnlySpan<double> z, Span<double> value, Span<double> derivative)
     {
-        int n = z.Length;
-        if (value.Length < n || (!derivative.IsEmpty && derivative.Length < n)) ThrowLength();
-        if (kind is not (ActivationKind.Tanh or ActivationKind.Sin)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation");
-        bool wantDerivative = !derivative.IsEmpty;
         if (!Vector512.IsHardwareAccelerated)
         {
-            ApplyScalar(kind, z, value[..n], wantDerivative ? derivative[..n] : default);
+            Validate(kind, z, value, derivative);
+            int n = z.Length;
+            ApplyScalar(kind, z, value[..n], derivative.IsEmpty ? default : derivative[..n]);
             return;
         }
+        ApplyVector512(kind, z, value, derivative);
+    }
+
+    /// <summary>
+    /// The Vector512 path of <see cref="Apply"/> (what it runs on AVX-512 hardware), callable on any hardware
+    /// (emulated where Vector512 is not accelerated): full vectors, then the tail through one zero-padded vector.
+    /// </summary>
+    public static void ApplyVector512(ActivationKind kind, ReadOnlySpan<double> z, Span<double> value, Span<double> derivative)
+    {
+        Validate(kind, z, value, derivative);
+        int n = z.Length;
+        bool wantDerivative = !derivative.IsEmpty;
         const int W = 8;
         ref double zr = ref MemoryMarshal.GetReference(z);
         ref double vr = ref MemoryMarshal.GetReference(value);
@@ -65,6 +75,67 @@ public static class Activation
                 tail[..(n - k)].CopyTo(derivative[k..n]);
             }
         }
+    }
+
+    /// <summary>
+    /// The same formulas on Vector256 (for benchmarks and width tests; <see cref="Apply"/> never dispatches here, so
+    /// a model's bits do not depend on which of the two vector widths ran). Tail as in <see cref="ApplyVector512"/>.
+    /// </summary>
+    public static void ApplyVector256(ActivationKind kind, ReadOnlySpan<double> z, Span<double> value, Span<double> derivative)
+    {
+        Validate(kind, z, value, derivative);
+        int n = z.Length;
+        bool wantDerivative = !derivative.IsEmpty;
+        const int W = 4;
+        ref double zr = ref MemoryMarshal.GetReference(z);
+        ref double vr = ref MemoryMarshal.GetReference(value);
+        ref double dr = ref MemoryMarshal.GetReference(derivative);
+        int k = 0;
+        for (; k <= n - W; k += W)
+        {
+            var x = Vector256.LoadUnsafe(ref zr, (nuint)k);
+            var (v, dv) = Evaluate256(kind, x);
+            v.StoreUnsafe(ref vr, (nuint)k);
+            if (wantDerivative) dv.StoreUnsafe(ref dr, (nuint)k);
+        }
+        if (k < n)
+        {
+            Span<double> tail = stackalloc double[W];
+            tail.Clear();
+            z[k..].CopyTo(tail);
+            var (v, dv) = Evaluate256(kind, Vector256.Create<double>(tail));
+            v.CopyTo(tail);
+            tail[..(n - k)].CopyTo(value[k..n]);
+            if (wantDerivative)
+            {
+                dv.CopyTo(tail);
+                tail[..(n - k)].CopyTo(derivative[k..n]);
+            }
+        }
+    }
+
+    private static void Validate(ActivationKind kind, ReadOnlySpan<double> z, Span<double> value, Span<double> derivative)
+    {
+        int n = z.Length;
+        if (value.Length < n || (!derivative.IsEmpty && derivative.Length < n)) ThrowLength();
+        if (kind is not (ActivationKind.Tanh or ActivationKind.Sin)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown activation");
+    }
+
+    // Vector256 twin of Evaluate: the same constants and branch structure, lane for lane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Value, Vector256<double> Derivative) Evaluate256(ActivationKind kind, Vector256<double> x)
+    {
+        if (kind == ActivationKind.Sin) return (Vector256.Sin(x), Vector256.Cos(x));
+        var sign = x & Vector256.Create(-0.0);
+        var a = Vector256.Abs(x);
+        var one = Vector256.Create(1.0);
+        var large = one - Vector256.Create(2.0) / (Vector256.Exp(a + a) + one);
+        var z = a * a;
+        var p = (Vector256.Create(-9.64399179425052238628E-1) * z + Vector256.Create(-9.92877231001918586564E1)) * z + Vector256.Create(-1.61468768441708447952E3);
+        var q = ((z + Vector256.Create(1.12811678491632931402E2)) * z + Vector256.Create(2.23548839060100448583E3)) * z + Vector256.Create(4.84406305325125486048E3);
+        var small = a + a * z * p / q;
+        var t = Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(0.625)), small, large) | sign;
+        return (t, one - t * t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
