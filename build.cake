@@ -145,7 +145,7 @@ Task("Test")
         int Count(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0");
         passed += Count("passed");
         failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
-        skipped += Count("notExecuted");
+        skipped += Count("total") - Count("executed");   // TRX leaves notExecuted at 0 for ignored tests
     }
     // Plain stdout (no colour codes): CI reads this closing line.
     System.Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
