@@ -178,6 +178,7 @@ public sealed class PairPotentialFeatures : IFeatureMap
         Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = gradient ? ws.Buffer(2, W) : default;
         Span<double> x = stackalloc double[1];
         ReadOnlySpan<double> w = Radial.Column(0);
+        // θ∘w of every pair type, once per call rather than once per edge: dV/dr = f_c' θ·σ + f_c (θ∘w)·σ'.
         if (gradient)
             for (int t = 0; t < PairTypes; t++)
                 TensorPrimitives.Multiply(theta.Slice(SpeciesCount + t * W, W), w, ws.Buffer(4 + t, W));
@@ -222,38 +223,9 @@ public sealed class PairPotentialFeatures : IFeatureMap
     /// </summary>
     public double EvaluatePotential(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdq, FeatureWorkspace ws)
     {
-        int d = Dimension, n = s.Particles, W = Radial.Width;
-        bool gradient = !dHdq.IsEmpty;
-        if (gradient) dHdq[..(n * d)].Clear();
-        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = gradient ? ws.Buffer(2, W) : default;
-        Span<double> x = stackalloc double[1];
-        ReadOnlySpan<double> w = Radial.Column(0);
-        // θ∘w of every pair type, once per call rather than once per edge: dV/dr = f_c' θ·σ + f_c (θ∘w)·σ'.
-        if (gradient)
-            for (int t = 0; t < PairTypes; t++)
-                TensorPrimitives.Multiply(theta.Slice(SpeciesCount + t * W, W), w, ws.Buffer(4 + t, W));
-        double h = 0;
-        var edges = s.Edges;
-        for (int e = 0; e < edges.Count; e++)
-        {
-            double r = edges.R[e];
-            (double fc, double dfc) = CutoffFunction(r);
-            if (fc == 0 && dfc == 0) continue;
-            x[0] = r;
-            Radial.Forward(x, z, v, dv);
-            int i = edges.I[e], j = edges.J[e];
-            int type = PairType(s.Species[i], s.Species[j]);
-            double phiE = DotProduct.Apply(theta.Slice(SpeciesCount + type * W, W), v);
-            h += fc * phiE;
-            if (!gradient) continue;
-            double dVdr = dfc * phiE + fc * DotProduct.Apply(ws.Buffer(4 + type, W), dv);
-            for (int a = 0; a < d; a++)
-            {
-                double f = dVdr * edges.Dr[e * d + a] / r;
-                dHdq[j * d + a] += f;
-                dHdq[i * d + a] -= f;
-            }
-        }
+        // ∂V̂/∂q is minus the force, and negation is exact: the same bits as summing +f into dHdq directly.
+        double h = EvaluatePotentialTerms(s, theta, dHdq, default, default, ws);
+        if (!dHdq.IsEmpty) TensorPrimitives.Negate(dHdq[..(s.Particles * Dimension)], dHdq[..(s.Particles * Dimension)]);
         return h;
     }
 }
