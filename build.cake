@@ -18,6 +18,15 @@ var nativeDependencies = new[]
     (What: "gcc", Probe: "command -v gcc", Package: "gcc"),
     (What: "objcopy", Probe: "command -v objcopy", Package: "binutils"),
     (What: "C library headers", Probe: "test -f /usr/include/stdio.h", Package: "libc6-dev"),
+    // The engine inside MD codes (the C ABI issue): LAMMPS runs the end-to-end test and the KIM benchmark, the KIM
+    // API builds and installs the exported model driver and model, openkim-models gives the SNAP comparison, and
+    // Debian's /usr/bin/python3 with ASE and NumPy runs the ctypes calculator example and its test.
+    (What: "LAMMPS (lmp)", Probe: "command -v lmp", Package: "lammps"),
+    (What: "LAMMPS library headers", Probe: "test -f /usr/include/lammps/library.h", Package: "liblammps-dev"),
+    (What: "KIM API (kim-api-collections-management)", Probe: "command -v kim-api-collections-management && test -f /usr/include/kim-api/KIM_ModelDriverHeaders.h", Package: "libkim-api-dev"),
+    (What: "OpenKIM models (SNAP driver)", Probe: "test -d /usr/lib/x86_64-linux-gnu/kim-api/model-drivers/SNAP__MD_536750310735_000", Package: "openkim-models"),
+    (What: "ASE for /usr/bin/python3", Probe: "/usr/bin/python3 -c 'import ase'", Package: "python3-ase"),
+    (What: "NumPy for /usr/bin/python3", Probe: "/usr/bin/python3 -c 'import numpy'", Package: "python3-numpy"),
 };
 
 bool Present(string probe)
@@ -34,7 +43,7 @@ bool IsRoot()
 }
 
 Task("Dependencies")
-    .Description("Checks (and as root installs) the Debian packages the engine needs: OpenBLAS, LAPACKE, cmake, gcc, binutils.")
+    .Description("Checks (and as root installs) the Debian packages the engine needs: OpenBLAS, LAPACKE, cmake, gcc, binutils, LAMMPS, KIM, ASE.")
     .Does(() =>
 {
     var missing = nativeDependencies.Where(d => !Present(d.Probe)).Select(d => d.Package).Distinct().ToList();
