@@ -98,8 +98,9 @@ class HGNCalculator(Calculator):
         self._call("hgn_model_load", os.fsencode(model_path), ctypes.byref(self._model))
         self._call("hgn_workspace_create", self._model, ctypes.byref(self._workspace))
         self.cutoff = self._query("hgn_model_cutoff", ctypes.c_double)
-        if (self._query("hgn_model_dimension", ctypes.c_int32) != 3 or not self._query("hgn_model_is_separable", ctypes.c_int32)
-                or self._query("hgn_model_uses_edges", ctypes.c_int32)):
+        flags = [self._query(name, ctypes.c_int32) for name in
+                 ("hgn_model_dimension", "hgn_model_is_separable", "hgn_model_uses_edges")]
+        if flags != [3, 1, 0]:
             raise ValueError(f"{model_path}: not a 3-D separable cutoff model (train it with HGN_FAMILY_PAIR)")
         length, energy = ctypes.c_char_p(), ctypes.c_char_p()
         self._call("hgn_model_units", self._model, ctypes.byref(length), ctypes.byref(energy))
@@ -159,7 +160,9 @@ class HGNCalculator(Calculator):
                                          and lengths.min() >= 2 * self.cutoff)
         energy, virial = ctypes.c_double(), np.zeros(6)
         if direct:
-            positions = np.ascontiguousarray(atoms.get_positions(wrap=atoms.pbc.all()), dtype=np.float64)
+            positions = np.ascontiguousarray(atoms.positions, dtype=np.float64)
+            if atoms.pbc.all():  # into the cell: small coordinates keep the most bits in the minimum-image distances
+                positions -= np.floor(positions / lengths) * lengths
             forces, energies = np.zeros((n, 3)), np.zeros(n)
             self._call("hgn_compute", self._workspace, n, _ptr(positions), _ptr(self._codes(atoms), _I32),
                        _ptr(cell) if atoms.pbc.all() else None, None, 0,
@@ -176,9 +179,9 @@ class HGNCalculator(Calculator):
         from ase.neighborlist import neighbor_list
 
         if not hasattr(self._lib, "hgn_compute_neighbors"):
-            raise ValueError("this libhgn (API 1) takes only open boundaries or a fully periodic orthorhombic cell with "
-                             f"lengths >= 2 x cutoff ({2 * self.cutoff:g}); use a library with hgn_compute_neighbors "
-                             "(API >= 2) for this cell, or an orthorhombic supercell (atoms.repeat)")
+            raise ValueError("this libhgn (API 1) takes only open boundaries or a fully periodic orthorhombic "
+                             f"cell with lengths >= 2 x cutoff ({2 * self.cutoff:g}); use a library with "
+                             "hgn_compute_neighbors (API >= 2) for this cell, or an orthorhombic supercell")
         n = len(atoms)
         i, j, shift = neighbor_list("ijS", atoms, self.cutoff)
         # Images j + shift != j become ghost particles n, n+1, ...; each ghost keeps the index of its owner.
@@ -192,7 +195,8 @@ class HGNCalculator(Calculator):
         offsets = np.zeros(total + 1, dtype=np.int64)
         offsets[1:n + 1] = np.cumsum(np.bincount(i, minlength=n))
         offsets[n + 1:] = offsets[n]
-        positions = np.ascontiguousarray(np.vstack([atoms.positions, atoms.positions[owner] + keys[:, 1:] @ atoms.cell.array]))
+        ghosts = atoms.positions[owner] + keys[:, 1:] @ atoms.cell.array
+        positions = np.ascontiguousarray(np.vstack([atoms.positions, ghosts]))
         codes = self._codes(atoms)
         codes = np.ascontiguousarray(np.concatenate([codes, codes[owner]]), dtype=np.int32)
         contributing = np.concatenate([np.ones(n, np.int32), np.zeros(len(keys), np.int32)])
