@@ -24,6 +24,7 @@ except ImportError as error:
     print(f"SKIP: this Python ({sys.executable}) cannot import numpy and ASE ({error}); install python3-ase")
     sys.exit(77)
 
+sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "ase"))
 from hgn_calculator import HGNCalculator, HGNError, load_library  # noqa: E402
 
