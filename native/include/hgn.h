@@ -195,7 +195,7 @@ int32_t hgn_compute(hgn_workspace* workspace, int64_t natoms, const double* posi
 /** The potential part of a SEPARABLE cutoff model (hgn_model_is_separable = 1, hgn_model_uses_edges = 0) from a
  *  host-provided FULL neighbour list with ghost particles, as KIM and LAMMPS hold them. The host owns the
  *  geometry: positions are used as given (no cell, no wrapping; periodic images are ghosts), so the engine never
- *  needs MPI. d = 3 or the model's dimension.
+ *  needs MPI. d = hgn_model_dimension() (3 for MD models).
  *  Inputs:
  *    natoms                 particles the host holds, owned and ghost (> 0)
  *    positions[natoms*d]    coordinates, length units
