@@ -28,9 +28,6 @@
  * name with a suffix, e.g. hgn_compute2). HGN_API_VERSION rises when functions are added. The model-file
  * format has its own version (reported by hgn_build_info).
  *
- * Planned (not yet in this library, do not look for the symbols): hgn_compute_neighbors — energy and forces
- * from a host-provided full neighbour list with ghost atoms and `contributing` flags (KIM/LAMMPS style);
- * hgn_model_species_name (model files carry species codes, not names, today).
  */
 #ifndef HGN_H
 #define HGN_H
@@ -42,7 +39,7 @@ extern "C" {
 #endif
 
 /** ABI version of this header; compare with hgn_api_version() at run time. @since 1 */
-#define HGN_API_VERSION 1
+#define HGN_API_VERSION 2
 
 /* Status codes. Frozen forever: values are never reused or renumbered. @since 1 */
 #define HGN_OK          0  /**< success */
@@ -150,6 +147,12 @@ int32_t hgn_model_is_separable(const hgn_model* model, int32_t* separable);
  *  0 for graph models (they do not resolve species). @since 1 */
 int32_t hgn_model_species_count(const hgn_model* model, int32_t* count);
 
+/** *name = the name of species `code` (0 <= code < hgn_model_species_count), e.g. "Ar", as stored in the
+ *  model file (UTF-8, owned by the model, valid until hgn_model_free). Models trained without names report
+ *  the label the training data gave the species (a LAMMPS type such as "1"), or the code in decimal.
+ *  Errors: HGN_E_ARG (bad handle, code out of range, graph model). @since 2 */
+int32_t hgn_model_species_name(const hgn_model* model, int32_t code, const char** name);
+
 /** Unit names as carried in the model file (e.g. "angstrom", "eV"; "reduced" when none were given).
  *  Either output may be NULL. The strings are owned by the model and valid until hgn_model_free. @since 1 */
 int32_t hgn_model_units(const hgn_model* model, const char** length_unit, const char** energy_unit);
@@ -188,6 +191,39 @@ void hgn_workspace_free(hgn_workspace** workspace);
 int32_t hgn_compute(hgn_workspace* workspace, int64_t natoms, const double* positions, const int32_t* species,
                     const double* cell, const int64_t* edges, int64_t nedges,
                     double* energy, double* forces, double* virial, double* per_atom_energy);
+
+/** The potential part of a SEPARABLE cutoff model (hgn_model_is_separable = 1, hgn_model_uses_edges = 0) from a
+ *  host-provided FULL neighbour list with ghost particles, as KIM and LAMMPS hold them. The host owns the
+ *  geometry: positions are used as given (no cell, no wrapping; periodic images are ghosts), so the engine never
+ *  needs MPI. d = hgn_model_dimension() (3 for MD models).
+ *  Inputs:
+ *    natoms                 particles the host holds, owned and ghost (> 0)
+ *    positions[natoms*d]    coordinates, length units
+ *    species[natoms]        zero-based species codes, or NULL (all 0)
+ *    contributing[natoms]   1 = the particle's energy counts (owned), 0 = ghost (other values: HGN_E_ARG);
+ *                           NULL = every particle contributes
+ *    neighbor_offsets[natoms+1]  CSR offsets: the neighbours of particle i are
+ *                           neighbors[neighbor_offsets[i] .. neighbor_offsets[i+1]-1]; offsets[0] = 0 and
+ *                           non-decreasing. Lists of non-contributing particles are ignored (may be empty).
+ *    neighbors[neighbor_offsets[natoms]]  zero-based indices < natoms, never i itself (may be NULL when
+ *                           neighbor_offsets[natoms] = 0). A FULL list: when i and j both contribute, each is in the
+ *                           other's list, and the pair is taken once, from the list of the lower index. Neighbours at
+ *                           r >= cutoff are skipped, so a list built with a skin is fine.
+ *  Energy (KIM convention): E = sum over contributing i of E_i, E_i = 1/2 sum over j in list(i), r_ij < cutoff,
+ *  of phi(r_ij). A pair of two contributing particles thus counts once, a pair with a ghost one half.
+ *  Outputs (each NULL = not requested; otherwise overwritten):
+ *    energy                 E, energy units (no additive constant, as hgn_compute)
+ *    forces[natoms*d]       -dE/dx for EVERY particle, ghosts included (the host adds ghost forces to their owners)
+ *    virial[6]              d = 3 only: as hgn_compute, summed over the pairs counted in E with their weights
+ *    per_atom_energy[natoms]  E_i for contributing particles, 0 for ghosts; sums to *energy
+ *  With ghosts made by periodic images of a cell, the results equal hgn_compute with that cell (to round-off).
+ *  Errors: HGN_E_ARG (bad handle, non-separable or fixed-topology model, sizes, offsets not CSR, index out of range
+ *  or equal to i, non-finite positions, species out of range, contributing not 0/1, coinciding particles); the
+ *  outputs are then unspecified. Repeated calls with the same natoms and list size allocate nothing. @since 2 */
+int32_t hgn_compute_neighbors(hgn_workspace* workspace, int64_t natoms, const double* positions,
+                              const int32_t* species, const int32_t* contributing,
+                              const int64_t* neighbor_offsets, const int32_t* neighbors,
+                              double* energy, double* forces, double* virial, double* per_atom_energy);
 
 /** Hamilton's equations of ANY model at one phase-space state: dq = dH/dp, dp = -dH/dq.
  *  Inputs: q[natoms*d] (length), p[natoms*d] (momentum = mass * velocity), masses[natoms] (> 0, required),

@@ -60,6 +60,45 @@ internal static unsafe class ComputeExports
         catch (Exception e) { return LastError.Set(e); }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "hgn_compute_neighbors", CallConvs = [typeof(CallConvCdecl)])]
+    public static int ComputeNeighbors(nint workspace, long natoms, double* positions, int* species, int* contributing,
+                                       long* neighborOffsets, int* neighbors, double* energy, double* forces, double* virial, double* perAtomEnergy)
+    {
+        try
+        {
+            var ws = HandleTable.Get<Workspace>(workspace, "workspace");
+            ws.Enter();
+            try
+            {
+                int d = ws.Model.Dimension;
+                int n = NativeInput.Count(natoms, "natoms", d);
+                if (!ws.Model.IsSeparable)
+                    throw new InvalidInputException($"hgn_compute_neighbors serves separable models (H = T(p) + V(q)); this {ws.Model.Family} model depends on q and p jointly: use hgn_time_derivatives or hgn_step");
+                if (ws.Model.Graph.UsesFixedEdges)
+                    throw new InvalidInputException("hgn_compute_neighbors serves cutoff models; this model was trained on a fixed topology: use hgn_compute with its 'edges'");
+                if (virial != null && d != 3) throw new InvalidInputException($"'virial' is defined for 3-dimensional models; this model has d = {d} (pass NULL)");
+                if (positions == null) throw new InvalidInputException($"'positions' is NULL; it must point to natoms·d = {(long)n * d} doubles");
+                if (neighborOffsets == null) throw new InvalidInputException($"'neighbor_offsets' is NULL; it must point to natoms + 1 = {(long)n + 1} CSR offsets");
+                if (n > int.MaxValue - 1) throw new InvalidInputException($"'natoms' = {n} is too large for this engine");
+                var offsets = new ReadOnlySpan<long>(neighborOffsets, n + 1);
+                long total = offsets[n];
+                if (total < 0 || total > int.MaxValue)
+                    throw new InvalidInputException($"'neighbor_offsets'[natoms] is {total}; the total number of neighbours must be in [0, {int.MaxValue}]");
+                if (neighbors == null && total > 0) throw new InvalidInputException($"'neighbors' is NULL but 'neighbor_offsets'[natoms] = {total}; it must point to that many indices");
+                var list = neighbors == null ? default : new ReadOnlySpan<int>(neighbors, (int)total);
+                var spec = species == null ? default : new ReadOnlySpan<int>(species, n);
+                var flags = contributing == null ? default : new ReadOnlySpan<int>(contributing, n);
+                var evaluator = ws.NeighborList();
+                double v = evaluator.EvaluatePotential(new ReadOnlySpan<double>(positions, n * d), spec, flags, offsets, list,
+                    NativeInput.Output(forces, n * d), NativeInput.Output(virial, 6), NativeInput.Output(perAtomEnergy, n));
+                if (energy != null) *energy = v;
+                return Status.Ok;
+            }
+            finally { ws.Exit(); }
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "hgn_time_derivatives", CallConvs = [typeof(CallConvCdecl)])]
     public static int TimeDerivatives(nint workspace, long natoms, double* q, double* p, double* masses, int* species,
                                       double* cell, long* edges, long nedges, double* hamiltonian, double* dq, double* dp)

@@ -10,7 +10,7 @@ namespace Engine.CApi;
 internal static unsafe class LibraryExports
 {
     /// <summary>The ABI version; equal to HGN_API_VERSION in hgn.h. Raised only when functions are added.</summary>
-    public const int ApiVersion = 1;
+    public const int ApiVersion = 2;
 
     private static readonly byte* BuildInfo = MakeBuildInfo();
 

@@ -87,7 +87,26 @@ internal static unsafe class ModelExports
 
     [UnmanagedCallersOnly(EntryPoint = "hgn_model_species_count", CallConvs = [typeof(CallConvCdecl)])]
     public static int SpeciesCount(nint model, int* count) =>
-        Query(model, count, "count", m => m.Features is PairPotentialFeatures pf ? pf.SpeciesCount : 0);
+        Query(model, count, "count", m => m.SpeciesCount);
+
+    [UnmanagedCallersOnly(EntryPoint = "hgn_model_species_name", CallConvs = [typeof(CallConvCdecl)])]
+    public static int SpeciesName(nint model, int code, byte** name)
+    {
+        try
+        {
+            var m = HandleTable.Get<ModelHandle>(model, "model");
+            if (name == null) throw new InvalidInputException("'name' is NULL");
+            *name = null;
+            int count = m.Model.SpeciesCount;
+            if (count == 0)
+                throw new InvalidInputException($"this {m.Model.Family} model does not resolve species (hgn_model_species_count = 0), so it has no species names");
+            if (code < 0 || code >= count)
+                throw new InvalidInputException($"'code' is {code}; valid species codes of this model are 0 … {count - 1}");
+            *name = m.SpeciesName(code);
+            return Status.Ok;
+        }
+        catch (Exception e) { return LastError.Set(e); }
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "hgn_model_cutoff", CallConvs = [typeof(CallConvCdecl)])]
     public static int Cutoff(nint model, double* cutoff)

@@ -20,6 +20,7 @@ internal sealed unsafe class Workspace(HamiltonianModel model)
     private double[] _cell = [];  // raw cell as given; empty = open boundaries
     private ModelEvaluator? _evaluator;
     private Integrator? _integrator;
+    private NeighborListEvaluator? _neighborList;
     private int _busy;
 
     /// <summary>
@@ -60,6 +61,9 @@ internal sealed unsafe class Workspace(HamiltonianModel model)
         _cell = cell == null ? [] : new ReadOnlySpan<double>(cell, d * d).ToArray();
         return _evaluator = evaluator;
     }
+
+    /// <summary>The host-neighbour-list evaluator of this workspace (created on first use; it keeps its buffers).</summary>
+    public NeighborListEvaluator NeighborList() => _neighborList ??= Model.CreateNeighborListEvaluator();
 
     /// <summary>The integrator of <paramref name="kind"/> over the current evaluator.</summary>
     public Integrator Integrator(ModelEvaluator evaluator, IntegratorKind kind)

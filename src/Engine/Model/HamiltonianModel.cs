@@ -32,12 +32,30 @@ public sealed class HamiltonianModel
     public ModelFamily Family => Features.Family;
     public int Dimension => Features.Dimension;
     public bool IsSeparable => Features.IsSeparable;
+    /// <summary>Number of species codes the model resolves: the pair model's species count, 0 for graph models.</summary>
+    public int SpeciesCount => Features is PairPotentialFeatures pf ? pf.SpeciesCount : 0;
+    /// <summary>
+    /// Name of each species code <c>[SpeciesCount]</c> (e.g. "Ar"), as hosts such as KIM match species by name.
+    /// Models trained without names carry the label the training data gave each code (a LAMMPS type "1"), else the
+    /// code in decimal ("0", "1", …). Empty for graph models.
+    /// </summary>
+    public IReadOnlyList<string> SpeciesNames { get; }
 
-    public HamiltonianModel(IFeatureMap features, double[] theta, double theta0, GraphRule graph, ModelInfo info)
+    /// <summary>
+    /// A model from its parts. <paramref name="speciesNames"/> names species codes 0 … <see cref="SpeciesCount"/>−1
+    /// (null = the codes in decimal); names must be non-empty, distinct, at most 256 UTF-8 bytes, without
+    /// whitespace or control characters.
+    /// </summary>
+    public HamiltonianModel(IFeatureMap features, double[] theta, double theta0, GraphRule graph, ModelInfo info,
+                            IReadOnlyList<string>? speciesNames = null)
     {
         if (theta.Length != features.FeatureCount) throw new ArgumentException($"θ has {theta.Length} entries, the features {features.FeatureCount}");
         Features = features; Theta = theta; Theta0 = theta0; Graph = graph; Info = info;
+        SpeciesNames = SpeciesNaming.Check(speciesNames, SpeciesCount);
     }
+
+    /// <summary>A per-thread evaluator of the potential from a host's full neighbour list with ghosts (separable cutoff models).</summary>
+    public NeighborListEvaluator CreateNeighborListEvaluator() => new(this);
 
     /// <summary>A per-thread evaluator of Ĥ for a system of <paramref name="mass"/>.Length particles.</summary>
     public ModelEvaluator CreateEvaluator(double[] mass, int[] species, int[]? edges, double[]? box)
