@@ -11,25 +11,29 @@ namespace Engine.Model;
 /// Reads and writes <see cref="HamiltonianModel"/> files. Layout (all little-endian; documented in README):
 /// <code>
 ///   0   8  magic "RFHGNMDL"
-///   8   4  format version (uint32) = 1
+///   8   4  format version (uint32) = 2 (version 1 is still read)
 ///  12   8  payload length L (uint64)
 ///  20   L  payload (below)
 ///  20+L 32 SHA-256 of bytes [0, 20+L)
 /// payload: family u32, dimension u32, sampler u32, activation u32, seed i32,
 ///          graph: usesFixedEdges u8, cutoff f64; length unit str; energy unit str;
-///          family Pair:  speciesCount u32, smooth cutoff f64, layer radial
+///          family Pair:  speciesCount u32, [v2: species name str × speciesCount], smooth cutoff f64, layer radial
 ///          family Graph: layer node, layer edge, layer message
 ///          family GraphFrame (2): layer node (d inputs), layer edge (d inputs), layer message (2·n_V + n_E inputs)
 ///          θ: count u32, f64[count]; θ₀ f64
 /// layer: inputs u32, width u32, activation u32, WT f64[inputs·width], b f64[width]
 /// str:   byte length u32, UTF-8 bytes
 /// </code>
+/// Version 1 files have no species names; they load with the codes in decimal ("0", "1", …) as names.
 /// A reader refuses (with <see cref="ModelFormatException"/>) any file whose magic, version, length, checksum or
 /// contents do not validate; it never returns a partly read model.
 /// </summary>
 public static class ModelFile
 {
-    public const uint FormatVersion = 1;
+    /// <summary>The version this engine writes.</summary>
+    public const uint FormatVersion = 2;
+    /// <summary>The oldest version this engine still reads.</summary>
+    public const uint OldestReadableVersion = 1;
     private static ReadOnlySpan<byte> Magic => "RFHGNMDL"u8;
     private const int HeaderSize = 20, ChecksumSize = 32;
     /// <summary>Refuse absurd sizes before allocating (a corrupt length field must not exhaust memory).</summary>
@@ -57,6 +61,7 @@ public static class ModelFile
             {
                 case PairPotentialFeatures pf:
                     w.Write((uint)pf.SpeciesCount);
+                    foreach (string name in model.SpeciesNames) WriteString(w, name);
                     w.Write(pf.Cutoff);
                     WriteLayer(w, pf.Radial);
                     break;
@@ -111,8 +116,8 @@ public static class ModelFile
         if (file.Length < HeaderSize + ChecksumSize || !file[..8].SequenceEqual(Magic))
             throw new ModelFormatException($"{source}: not an engine model file (bad magic or too short: {file.Length} bytes)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
-        if (version != FormatVersion)
-            throw new ModelFormatException($"{source}: model format version {version} is not supported (this engine reads version {FormatVersion})");
+        if (version < OldestReadableVersion || version > FormatVersion)
+            throw new ModelFormatException($"{source}: model format version {version} is not supported (this engine reads versions {OldestReadableVersion} to {FormatVersion})");
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(file[12..]);
         if (length != (ulong)(file.Length - HeaderSize - ChecksumSize))
             throw new ModelFormatException($"{source}: the file is truncated or has trailing bytes (header says {length} payload bytes, file holds {file.Length - HeaderSize - ChecksumSize})");
@@ -122,7 +127,7 @@ public static class ModelFile
             throw new ModelFormatException($"{source}: checksum mismatch — the model file is corrupted");
         try
         {
-            return Parse(file.Slice(HeaderSize, (int)length).ToArray(), source);
+            return Parse(file.Slice(HeaderSize, (int)length).ToArray(), version, source);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException or DecoderFallbackException)
         {
@@ -130,7 +135,7 @@ public static class ModelFile
         }
     }
 
-    private static HamiltonianModel Parse(byte[] payload, string source)
+    private static HamiltonianModel Parse(byte[] payload, uint version, string source)
     {
         using var r = new BinaryReader(new MemoryStream(payload), new UTF8Encoding(false, true));
         var family = (ModelFamily)r.ReadUInt32();
@@ -146,9 +151,10 @@ public static class ModelFile
         if (!Enum.IsDefined(activation)) throw Bad(source, $"activation code {(uint)activation}");
         if (!double.IsFinite(graphCutoff) || graphCutoff < 0 || (!fixedEdges && graphCutoff == 0)) throw Bad(source, $"graph cutoff {graphCutoff}");
 
+        string[]? speciesNames = null;
         IFeatureMap features = family switch
         {
-            ModelFamily.Pair => ReadPair(r, d, source),
+            ModelFamily.Pair => ReadPair(r, d, version, source, out speciesNames),
             ModelFamily.Graph => new GraphHgnFeatures(d, ReadLayer(r, source), ReadLayer(r, source), ReadLayer(r, source)),
             ModelFamily.GraphFrame => new FrameGraphHgnFeatures(d, ReadLayer(r, source), ReadLayer(r, source), ReadLayer(r, source, MaxMessageLayerInputs)),
             _ => throw Bad(source, $"model family code {(uint)family}"),
@@ -159,14 +165,25 @@ public static class ModelFile
         double theta0 = r.ReadDouble();
         if (!double.IsFinite(theta0)) throw Bad(source, "θ₀ is not finite");
         if (r.BaseStream.Position != payload.Length) throw Bad(source, $"{payload.Length - r.BaseStream.Position} unread bytes after the model");
-        return new HamiltonianModel(features, theta, theta0, new GraphRule(fixedEdges, graphCutoff),
-            new ModelInfo { Sampler = sampler, Activation = activation, Seed = seed, LengthUnit = lengthUnit, EnergyUnit = energyUnit });
+        try
+        {
+            return new HamiltonianModel(features, theta, theta0, new GraphRule(fixedEdges, graphCutoff),
+                new ModelInfo { Sampler = sampler, Activation = activation, Seed = seed, LengthUnit = lengthUnit, EnergyUnit = energyUnit },
+                speciesNames);
+        }
+        catch (InvalidInputException e) { throw Bad(source, e.Message); }
     }
 
-    private static PairPotentialFeatures ReadPair(BinaryReader r, int d, string source)
+    private static PairPotentialFeatures ReadPair(BinaryReader r, int d, uint version, string source, out string[]? names)
     {
         int species = (int)r.ReadUInt32();
         if (species is < 1 or > 1024) throw Bad(source, $"species count {species}");
+        names = null;
+        if (version >= 2)
+        {
+            names = new string[species];
+            for (int c = 0; c < species; c++) names[c] = ReadString(r);
+        }
         double cutoff = r.ReadDouble();
         if (!double.IsFinite(cutoff) || cutoff < 0) throw Bad(source, $"smooth cutoff {cutoff}");
         var radial = ReadLayer(r, source);
