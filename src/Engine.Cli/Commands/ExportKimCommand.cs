@@ -44,16 +44,17 @@ internal static class ExportKimCommand
         var model = new Option<string>("--model") { Description = "model file written by train (a separable pair model: --model pair)", Required = true };
         var name = new Option<string>("--name") { Description = "KIM portable-model name, Prefix__MO_<12 digits>_<3 digits>, e.g. RFHGN_Ar__MO_000000000001_000", Required = true };
         var output = new Option<string>("--out") { Description = "directory to write the KIM items into (created if missing)", Required = true };
+        var speciesNames = new Option<string?>("--species-names") { Description = "rename species for KIM without retraining: LABEL:NAME entries, e.g. 1:Ar, where LABEL is the model's current name of the species (the training data's label, e.g. a LAMMPS type)" };
         var library = new Option<string?>("--library") { Description = "the engine's C library libhgn.so.1 (default: $HGN_LIBRARY, then libhgn.so.1 beside hgn, then build/native/lib/libhgn.so.1)" };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
         var cmd = new Command("export-kim", "Write a pair model as KIM API items (model driver + portable model) for LAMMPS `kim init` and other KIM simulators.");
-        foreach (var o in new Option[] { model, name, output, library, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, name, output, speciesNames, library, json }) cmd.Options.Add(o);
         cmd.SetAction(r => Run("export-kim", r.GetValue(json), progress =>
-            Export(r.GetValue(model)!, r.GetValue(name)!, r.GetValue(output)!, r.GetValue(library), progress)));
+            Export(r.GetValue(model)!, r.GetValue(name)!, r.GetValue(output)!, r.GetValue(speciesNames), r.GetValue(library), progress)));
         return cmd;
     }
 
-    private static JsonObject Export(string modelPath, string name, string outDir, string? libraryOption, Action<string> progress)
+    private static JsonObject Export(string modelPath, string name, string outDir, string? speciesMapping, string? libraryOption, Action<string> progress)
     {
         if (!ModelName.IsMatch(name))
             throw new InvalidInputException($"--name '{name}' is not a KIM portable-model name; use Prefix__MO_<12 digits>_<3 digits> with a prefix of letters, digits and '_' starting with a letter, e.g. RFHGN_Ar__MO_000000000001_000");
@@ -64,10 +65,12 @@ internal static class ExportKimCommand
             throw new InvalidInputException($"--model {modelPath} is {m.Dimension}-dimensional; KIM simulators are 3-dimensional: train on 3-D data");
         if (!LengthUnits.Contains(m.Info.LengthUnit) || !EnergyUnits.Contains(m.Info.EnergyUnit))
             throw new InvalidInputException($"--model {modelPath} has units '{m.Info.LengthUnit}'/'{m.Info.EnergyUnit}', which KIM cannot convert; train from data with physical units (e.g. a LAMMPS dump with --units metal or real)");
+        if (!string.IsNullOrWhiteSpace(speciesMapping))
+            m = new HamiltonianModel(m.Features, m.Theta, m.Theta0, m.Graph, m.Info, SpeciesNaming.FromLabels(m.SpeciesNames, m.SpeciesCount, speciesMapping));
         var species = m.SpeciesNames;
         for (int c = 0; c < species.Count; c++)
             if (!KimSpecies.Contains(species[c]))
-                throw new InvalidInputException($"species code {c} of --model {modelPath} is named '{species[c]}', which is not a KIM species name (an element symbol such as Ar); train again with --species-names, e.g. --species-names 1:Ar for LAMMPS type 1");
+                throw new InvalidInputException($"species code {c} of --model {modelPath} is named '{species[c]}', which is not a KIM species name (an element symbol such as Ar); rename it with --species-names {species[c]}:Ar (Ar for argon; also accepted by train)");
         string library = FindLibrary(libraryOption);
         int api = ApiVersion(library);
         if (api < 2)
@@ -89,7 +92,8 @@ internal static class ExportKimCommand
             File.WriteAllText(Path.Combine(driverStage, "hgn.h"), KimDriverSources.HgnH + "\n");
             File.Copy(library, Path.Combine(driverStage, "libhgn.so.1"));
             File.WriteAllText(Path.Combine(modelStage, "CMakeLists.txt"), ModelCMakeLists(name));
-            File.Copy(modelPath, Path.Combine(modelStage, ParameterFileName));
+            // The model as loaded (species possibly renamed), in the current model-file format.
+            ModelFile.Save(m, Path.Combine(modelStage, ParameterFileName));
             foreach (string item in new[] { DriverName, name })
             {
                 string target = Path.Combine(outFull, item), old = Path.Combine(staging, item + ".old");

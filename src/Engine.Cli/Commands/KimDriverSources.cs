@@ -254,7 +254,7 @@ int hgn_kim_driver_create(KIM_ModelDriverCreate* const create, KIM_LengthUnit co
     kim_name = KIM_SpeciesName_FromString(name);
     if (!KIM_SpeciesName_Known(kim_name))
     {
-      snprintf(message, sizeof message, "species %d is named '%s', which is not a KIM species (train with --species-names, e.g. 1:Ar)", (int)code, name);
+      snprintf(message, sizeof message, "species %d is named '%s', which is not a KIM species (export again with --species-names LABEL:Ar, or train with --species-names)", (int)code, name);
       return fail_create(create, m, message);
     }
     if (KIM_ModelDriverCreate_SetSpeciesCode(create, kim_name, code))
