@@ -28,11 +28,12 @@ internal static class TrainCommand
         var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
         var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
         var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
+        var speciesNames = new Option<string?>("--species-names") { Description = "pair: species names stored in the model (hosts such as KIM/LAMMPS match species by name), as LABEL:NAME entries, LABEL being the data's label of the species: LAMMPS dump type (\"1:Ar,2:Kr\"), extended-XYZ species (\"Ar:argon\") or, for .npz, the species code (\"0:Ar\"). Unlisted species keep their label. Default: the labels (LAMMPS types \"1\", \"2\", …; extended-XYZ species; .npz codes \"0\", \"1\", …)" };
         var output = new Option<string>("--out") { Description = "model file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
-        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, speciesNames, output, json }) cmd.Options.Add(o);
         var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
@@ -58,7 +59,14 @@ internal static class TrainCommand
                 Weighting = Names.Weighting(r.GetValue(weighting)!),
                 Progress = progress,
             };
+            if (r.GetValue(speciesNames) is not null && fam != ModelFamily.Pair)
+                throw new InvalidInputException("--species-names applies to --model pair only; graph models do not resolve species");
             var set = loading.Read(r, r.GetValue(data)!, progress);
+            if (r.GetValue(speciesNames) is string mapping)
+            {
+                try { options = options with { SpeciesNames = SpeciesNaming.FromLabels(set.SpeciesNames, set.Species.Length == 0 ? 1 : set.Species.Max() + 1, mapping) }; }
+                catch (InvalidInputException e) { throw new InvalidInputException($"--species-names: {e.Message}", e); }
+            }
             var (model, report) = Trainer.Train(set, options);
             string outPath = r.GetValue(output)!;
             ModelFile.Save(model, outPath);
@@ -92,5 +100,6 @@ internal static class TrainCommand
         ["anchor_from_data"] = report.AnchorFromData,
         ["length_unit"] = model.Info.LengthUnit,
         ["energy_unit"] = model.Info.EnergyUnit,
+        ["species_names"] = new JsonArray(model.SpeciesNames.Select(n => (JsonNode)JsonValue.Create(n)).ToArray()),
     };
 }

@@ -215,7 +215,7 @@ public static class ExtendedXyz
         {
             Snapshots = count, Particles = n, Dimension = 3,
             Q = Q, P = P, Dq = Dq, Dp = Dp,
-            Mass = mass, Species = first.Labels.Select(l => order.IndexOf(l)).ToArray(),
+            Mass = mass, Species = first.Labels.Select(l => order.IndexOf(l)).ToArray(), SpeciesNames = order.ToArray(),
             Edges = null, Cutoff = options.Cutoff, Box = first.Periodic ? first.Box : null,
             H = H, Trajectory = new int[count],
             Time = Enumerable.Range(0, count).Select(k => k * (options.Timestep ?? 1.0)).ToArray(),

@@ -275,6 +275,7 @@ public static class LammpsDump
                 Snapshots = m, Particles = n, Dimension = 3,
                 Q = Q, P = P, Dq = Dq, Dp = Dp,
                 Mass = mass, Species = _types.Select(t => t - 1).ToArray(),
+                SpeciesNames = Enumerable.Range(1, _types.Max()).Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
                 Edges = null, Cutoff = options.Cutoff, Box = _box,
                 H = null, Trajectory = new int[m], Time = time,
                 LengthUnit = MdUnits.LengthUnit(options.Units), EnergyUnit = MdUnits.EnergyUnit(options.Units),

@@ -25,6 +25,11 @@ public sealed class PhaseSpaceData
     public required double[] Mass { get; init; }
     /// <summary>Integer species code per particle <c>[N]</c> (all 0 when absent from the file).</summary>
     public required int[] Species { get; init; }
+    /// <summary>
+    /// The source's label of each species code <c>[≥ max code + 1]</c> where the file names them (LAMMPS dump: the type,
+    /// "1" for code 0; extended XYZ: the species label, "Ar"); null = unnamed. Trained pair models take them as names.
+    /// </summary>
+    public string[]? SpeciesNames { get; init; }
     /// <summary>Fixed topology: undirected pairs <c>[E, 2]</c> flattened, i &lt; j. Null = cutoff graph.</summary>
     public int[]? Edges { get; init; }
     /// <summary>Neighbour cutoff radius when <see cref="Edges"/> is null.</summary>
@@ -71,6 +76,13 @@ public sealed class PhaseSpaceData
         if (Species.Length != Particles) throw Bad(source, "species", $"has length {Species.Length}, expected N = {Particles}");
         for (int i = 0; i < Species.Length; i++)
             if (Species[i] < 0) throw Bad(source, "species", $"entry {i} is {Species[i]}; species codes must be ≥ 0");
+        if (SpeciesNames is not null)
+        {
+            int codes = Species.Length == 0 ? 0 : Species.Max() + 1;
+            if (SpeciesNames.Length < codes) throw Bad(source, "species names", $"has {SpeciesNames.Length} entries for {codes} species codes; name every code");
+            for (int c = 0; c < SpeciesNames.Length; c++)
+                if (string.IsNullOrEmpty(SpeciesNames[c])) throw Bad(source, "species names", $"entry {c} is empty");
+        }
         if (Edges is not null)
         {
             if (Edges.Length % 2 != 0) throw Bad(source, "edges", "must have shape (E, 2)");
@@ -125,7 +137,7 @@ public sealed class PhaseSpaceData
         {
             Snapshots = snapshots.Count, Particles = Particles, Dimension = Dimension,
             Q = Gather(Q), P = Gather(P), Dq = Dq is null ? null : Gather(Dq), Dp = Dp is null ? null : Gather(Dp),
-            Mass = Mass, Species = Species, Edges = Edges, Cutoff = Cutoff, Box = Box,
+            Mass = Mass, Species = Species, SpeciesNames = SpeciesNames, Edges = Edges, Cutoff = Cutoff, Box = Box,
             H = PerSnapshot(H), Trajectory = PerSnapshot(Trajectory), Time = PerSnapshot(Time),
             LengthUnit = LengthUnit, EnergyUnit = EnergyUnit,
         };

@@ -20,6 +20,7 @@ public static class Trainer
         var graph = GraphRule.Of(data);
         var topology = graph.TopologyFor(data);
         var progress = options.Progress ?? (_ => { });
+        var speciesNames = SpeciesNamesOf(data, options);   // checked before the expensive part
 
         var clock = Stopwatch.StartNew();
         progress($"sampling {options.Family} features ({options.Sampler}, {Activation.Name(options.Activation)}) from {data.Snapshots} snapshots");
@@ -43,7 +44,7 @@ public static class Trainer
         {
             Sampler = options.Sampler, Activation = options.Activation, Seed = options.Seed,
             LengthUnit = data.LengthUnit, EnergyUnit = data.EnergyUnit,
-        });
+        }, speciesNames);
         return (model, new TrainingReport
         {
             Rows = (int)report.Rows, Cols = report.Cols, Snapshots = data.Snapshots, Solver = report.Solver,
@@ -51,6 +52,23 @@ public static class Trainer
             ZeroColumns = report.ZeroColumns, AnchorEnergy = system.AnchorEnergy, AnchorFromData = system.AnchorFromData,
             SamplingSeconds = samplingSeconds, AssemblySeconds = assemblySeconds, SolveSeconds = solveSeconds,
         });
+    }
+
+    /// <summary>
+    /// The names a pair model stores, checked: the options' names, else the data's labels of its codes, else null (the
+    /// codes in decimal). Graph models resolve no species, so names given for them are refused.
+    /// </summary>
+    private static string[]? SpeciesNamesOf(PhaseSpaceData data, TrainingOptions options)
+    {
+        if (options.Family != ModelFamily.Pair)
+        {
+            if (options.SpeciesNames is not null)
+                throw new InvalidInputException("species names apply to pair models only; graph models do not resolve species");
+            return null;
+        }
+        int count = data.Species.Length == 0 ? 1 : data.Species.Max() + 1;
+        if (options.SpeciesNames is not null) return SpeciesNaming.Check(options.SpeciesNames, count);
+        return data.SpeciesNames is { } labels && labels.Length >= count ? SpeciesNaming.Check(labels.Take(count).ToArray(), count) : null;
     }
 
     /// <summary>

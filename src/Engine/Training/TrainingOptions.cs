@@ -26,6 +26,11 @@ public sealed record TrainingOptions
     public int WidthPair { get; init; } = 256;
     public int Seed { get; init; } = 0;
     /// <summary>
+    /// Pair: the name of each species code <c>[species count]</c> stored in the model; null = the data's
+    /// <see cref="Data.PhaseSpaceData.SpeciesNames"/>, else the codes in decimal ("0", "1", …).
+    /// </summary>
+    public IReadOnlyList<string>? SpeciesNames { get; init; }
+    /// <summary>
     /// The solver; null = automatic: gelsd (the paper's SVD least squares, accurate to round-off on ill-conditioned
     /// random features) while the dense system fits in <see cref="MaxDenseBytes"/>, else the streamed Cholesky of the
     /// regularised normal equations (the normal equations square cond(Z), so Cholesky stalls near 1e-9 where gelsd

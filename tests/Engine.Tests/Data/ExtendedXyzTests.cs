@@ -61,6 +61,7 @@ public class ExtendedXyzTests
     {
         var data = ExtendedXyz.Read(Write(Xyz()), Options(MdUnitStyle.Metal, ArKr, dt: 0.01), out var labels);
         Assert.That(labels, Is.EqualTo(new[] { "Ar", "Kr" }), "the caller's order");
+        Assert.That(data.SpeciesNames, Is.EqualTo(new[] { "Ar", "Kr" }), "the labels travel with the data (trained pair models take them as species names)");
         Assert.That(data.Species, Is.EqualTo(new[] { 1, 0, 0 }));
         double gramPerMol = 1e-3 / 6.02214076e23 / (1.602176634e-19 * 1e-24 / 1e-20);
         Assert.That(data.Mass[0], Is.EqualTo(83.798 * gramPerMol).Within(1e-5).Percent);

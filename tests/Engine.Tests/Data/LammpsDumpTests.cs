@@ -67,6 +67,7 @@ public class LammpsDumpTests
         Assert.That(data.Mass[0], Is.EqualTo(39.948 * gramPerMol).Within(1e-5).Percent);
         Assert.That(data.Mass[1], Is.EqualTo(83.798 * gramPerMol).Within(1e-5).Percent);
         Assert.That(data.Species, Is.EqualTo(new[] { 0, 1, 0 }));
+        Assert.That(data.SpeciesNames, Is.EqualTo(new[] { "1", "2" }), "the LAMMPS types label the species codes");
         Assert.That((data.Snapshots, data.Particles, data.Dimension), Is.EqualTo((2, 3, 3)));
         for (int m = 0; m < 2; m++)
             for (int i = 0; i < 3; i++)
