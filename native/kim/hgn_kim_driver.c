@@ -92,9 +92,12 @@ static int compute_arguments_destroy(KIM_ModelCompute const* const compute,
                                      KIM_ModelComputeArgumentsDestroy* const destroy);
 static int destroy_routine(KIM_ModelDestroy* const destroy);
 
+/* Message sizes: a path (up to 4095 bytes) and a reason fit without truncation. */
+#define MESSAGE_SIZE 8192
+
 static int fail_create(KIM_ModelDriverCreate* const create, driver_model* m, const char* what)
 {
-  char message[1024];
+  char message[MESSAGE_SIZE + 32];
   snprintf(message, sizeof message, "hgn KIM driver: %s", what);
   LOG_CREATE(message);
   if (m != NULL)
@@ -113,7 +116,7 @@ int hgn_kim_driver_create(KIM_ModelDriverCreate* const create, KIM_LengthUnit co
   int files = 0, status;
   const char* directory = NULL;
   const char* basename = NULL;
-  char path[4096], message[1024];
+  char path[4096], message[MESSAGE_SIZE];
   int32_t family = -1, separable = 0, uses_edges = 1, needs_ghosts = 1, dimension = 0, species = 0, code;
   double cutoff = 0.0, influence = 0.0, factor = 1.0;
   const char* length_name = NULL;
