@@ -200,13 +200,15 @@ int32_t hgn_compute(hgn_workspace* workspace, int64_t natoms, const double* posi
  *    natoms                 particles the host holds, owned and ghost (> 0)
  *    positions[natoms*d]    coordinates, length units
  *    species[natoms]        zero-based species codes, or NULL (all 0)
- *    contributing[natoms]   1 = the particle's energy counts (owned), 0 = ghost; NULL = every particle contributes
+ *    contributing[natoms]   1 = the particle's energy counts (owned), 0 = ghost (other values: HGN_E_ARG);
+ *                           NULL = every particle contributes
  *    neighbor_offsets[natoms+1]  CSR offsets: the neighbours of particle i are
  *                           neighbors[neighbor_offsets[i] .. neighbor_offsets[i+1]-1]; offsets[0] = 0 and
  *                           non-decreasing. Lists of non-contributing particles are ignored (may be empty).
- *    neighbors[neighbor_offsets[natoms]]  zero-based indices < natoms, never i itself. A FULL list: when i and j
- *                           both contribute, each is in the other's list. Neighbours beyond the cutoff are skipped,
- *                           so a list built with a skin is fine.
+ *    neighbors[neighbor_offsets[natoms]]  zero-based indices < natoms, never i itself (may be NULL when
+ *                           neighbor_offsets[natoms] = 0). A FULL list: when i and j both contribute, each is in the
+ *                           other's list, and the pair is taken once, from the list of the lower index. Neighbours at
+ *                           r >= cutoff are skipped, so a list built with a skin is fine.
  *  Energy (KIM convention): E = sum over contributing i of E_i, E_i = 1/2 sum over j in list(i), r_ij < cutoff,
  *  of phi(r_ij). A pair of two contributing particles thus counts once, a pair with a ghost one half.
  *  Outputs (each NULL = not requested; otherwise overwritten):
@@ -214,9 +216,10 @@ int32_t hgn_compute(hgn_workspace* workspace, int64_t natoms, const double* posi
  *    forces[natoms*d]       -dE/dx for EVERY particle, ghosts included (the host adds ghost forces to their owners)
  *    virial[6]              d = 3 only: as hgn_compute, summed over the pairs counted in E with their weights
  *    per_atom_energy[natoms]  E_i for contributing particles, 0 for ghosts; sums to *energy
- *  With ghosts made by periodic images of a cell, the results equal hgn_compute with that cell.
+ *  With ghosts made by periodic images of a cell, the results equal hgn_compute with that cell (to round-off).
  *  Errors: HGN_E_ARG (bad handle, non-separable or fixed-topology model, sizes, offsets not CSR, index out of range
- *  or equal to i, non-finite positions, species out of range, coinciding particles). @since 2 */
+ *  or equal to i, non-finite positions, species out of range, contributing not 0/1, coinciding particles); the
+ *  outputs are then unspecified. Repeated calls with the same natoms and list size allocate nothing. @since 2 */
 int32_t hgn_compute_neighbors(hgn_workspace* workspace, int64_t natoms, const double* positions,
                               const int32_t* species, const int32_t* contributing,
                               const int64_t* neighbor_offsets, const int32_t* neighbors,

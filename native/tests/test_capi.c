@@ -1,5 +1,6 @@
 /* C ABI tests (CTest "capi"): every hgn_ function, NULL outputs, refusals with codes and messages, handle
- * lifetimes, two threads sharing one model, finite-difference checks of energy, forces and virial. */
+ * lifetimes, two threads sharing one model, finite-difference checks of energy, forces and virial, and the host
+ * neighbour-list path (periodic-image ghosts built here) against the periodic cell. */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -343,6 +344,203 @@ static void test_refusals(hgn_model* model, const test_data* t)
     hgn_workspace_free(&ws);
 }
 
+/* ------------------------------------------------ host neighbour lists (hgn_compute_neighbors) */
+
+/* What an MD host holds: owned atoms (wrapped into the cubic cell) followed by their periodic images within `reach`
+ * of the cell (ghosts), contributing flags, and full CSR lists of the owned atoms at `radius` (ghost lists empty). */
+typedef struct
+{
+    int64_t owned, total;
+    double* x;
+    int32_t *species, *contributing, *neighbors;
+    int64_t *owner, *offsets;
+} host_list;
+
+static host_list make_host_list(const double* q, const int32_t* species, int64_t n, double box, double reach, double radius)
+{
+    host_list h;
+    int64_t cap = n * 27;
+    h.owned = n;
+    h.x = malloc(sizeof(double) * cap * 3);
+    h.species = malloc(sizeof(int32_t) * cap);
+    h.contributing = malloc(sizeof(int32_t) * cap);
+    h.owner = malloc(sizeof(int64_t) * cap);
+    int64_t t = 0;
+    for (int64_t i = 0; i < n; i++, t++)
+    {
+        for (int a = 0; a < 3; a++) h.x[t * 3 + a] = q[i * 3 + a] - box * floor(q[i * 3 + a] / box);
+        h.species[t] = species ? species[i] : 0; h.contributing[t] = 1; h.owner[t] = i;
+    }
+    for (int s = 0; s < 27; s++)
+    {
+        int shift[3] = {s % 3 - 1, (s / 3) % 3 - 1, s / 9 - 1};
+        if (shift[0] == 0 && shift[1] == 0 && shift[2] == 0) continue;
+        for (int64_t i = 0; i < n; i++)
+        {
+            int inside = 1;
+            for (int a = 0; a < 3; a++)
+            {
+                double x = h.x[i * 3 + a] + shift[a] * box;
+                h.x[t * 3 + a] = x;
+                inside = inside && x >= -reach && x < box + reach;
+            }
+            if (!inside) continue;
+            h.species[t] = h.species[i]; h.contributing[t] = 0; h.owner[t] = i;
+            t++;
+        }
+    }
+    h.total = t;
+    h.offsets = malloc(sizeof(int64_t) * (t + 1));
+    h.neighbors = malloc(sizeof(int32_t) * n * t);
+    int64_t k = 0;
+    h.offsets[0] = 0;
+    for (int64_t i = 0; i < t; i++)
+    {
+        if (i < n)
+            for (int64_t j = 0; j < t; j++)
+            {
+                if (j == i) continue;
+                double r2 = 0;
+                for (int a = 0; a < 3; a++) { double d = h.x[j * 3 + a] - h.x[i * 3 + a]; r2 += d * d; }
+                if (r2 < radius * radius) h.neighbors[k++] = (int32_t)j;
+            }
+        h.offsets[i + 1] = k;
+    }
+    return h;
+}
+
+static void free_host_list(host_list* h)
+{
+    free(h->x); free(h->species); free(h->contributing); free(h->owner); free(h->offsets); free(h->neighbors);
+}
+
+/* hgn_compute_neighbors over periodic-image ghosts equals hgn_compute with the cell; NULL outputs; refusals. */
+static void test_compute_neighbors(hgn_model* model, const test_data* t)
+{
+    hgn_workspace* ws = NULL;
+    OK(hgn_workspace_create(model, &ws));
+    int64_t n = t->n;
+    double box = t->cell[0], skin = 0.4;
+    host_list h = make_host_list(t->q, t->species, n, box, t->cutoff + skin, t->cutoff + skin);
+    CHECK(h.total > 4 * n, "ghost shell: %lld particles for %lld owned", (long long)h.total, (long long)n);
+
+    double eref, vref[6], *fref = malloc(sizeof(double) * n * 3), *paref = malloc(sizeof(double) * n);
+    OK(hgn_compute(ws, n, h.x, t->species, t->cell, NULL, 0, &eref, fref, vref, paref));   /* owned, wrapped */
+    double e = 0, v[6], *f = malloc(sizeof(double) * h.total * 3), *pa = malloc(sizeof(double) * h.total);
+    OK(hgn_compute_neighbors(ws, h.total, h.x, h.species, h.contributing, h.offsets, h.neighbors, &e, f, v, pa));
+    /* The ghost displacements x_j + L - x_i and the minimum-image ones differ in the last bits, and a trained model's
+       head sums large cancelling coefficients, which amplifies that: the bound is 1e-9 relative here (the C# tests hold
+       1e-12 with a benign model), while a wrong weight or a missed pair gives O(1). */
+    const double tol = 1e-9;
+    CHECK(fabs(e - eref) <= tol * fabs(eref), "energy %.17g vs periodic cell %.17g", e, eref);
+    double *folded = calloc((size_t)(n * 3), sizeof(double)), fmax_ = 0, vmax = 0, pmax = 0, ferr = 0, verr = 0, perr = 0, psum = 0;
+    for (int64_t k = 0; k < h.total; k++)
+        for (int a = 0; a < 3; a++) folded[h.owner[k] * 3 + a] += f[k * 3 + a];
+    for (int64_t k = 0; k < n * 3; k++) { fmax_ = fmax(fmax_, fabs(fref[k])); ferr = fmax(ferr, fabs(folded[k] - fref[k])); }
+    for (int c = 0; c < 6; c++) { vmax = fmax(vmax, fabs(vref[c])); verr = fmax(verr, fabs(v[c] - vref[c])); }
+    for (int64_t i = 0; i < n; i++) { pmax = fmax(pmax, fabs(paref[i])); perr = fmax(perr, fabs(pa[i] - paref[i])); }
+    int ghost_energy = 0;
+    for (int64_t k = 0; k < h.total; k++) { psum += pa[k]; if (k >= n && pa[k] != 0) ghost_energy = 1; }
+    CHECK(fmax_ > 0 && ferr <= tol * fmax_, "folded forces vs periodic cell: max error %.3g of %.3g", ferr, fmax_);
+    CHECK(verr <= tol * vmax, "virial vs periodic cell: max error %.3g of %.3g", verr, vmax);
+    CHECK(perr <= tol * pmax && !ghost_energy, "per-atom energy vs periodic cell: max error %.3g; ghosts zero: %d", perr, !ghost_energy);
+    CHECK(fabs(psum - e) <= tol * fabs(e), "per-atom energies sum to the energy: %.17g vs %.17g", psum, e);
+    printf("host neighbour list vs periodic cell (%lld owned, %lld with ghosts): relative errors energy %.2g, forces %.2g, virial %.2g, per-atom %.2g\n",
+           (long long)n, (long long)h.total, fabs(e - eref) / fabs(eref), ferr / fmax_, verr / vmax, perr / pmax);
+
+    /* NULL outputs are skipped; requested ones are overwritten with the same bits. */
+    double e2 = 0, *f2 = malloc(sizeof(double) * h.total * 3);
+    OK(hgn_compute_neighbors(ws, h.total, h.x, h.species, h.contributing, h.offsets, h.neighbors, &e2, NULL, NULL, NULL));
+    CHECK(memcmp(&e, &e2, sizeof e) == 0, "energy alone %.17g vs %.17g", e2, e);
+    for (int64_t k = 0; k < h.total * 3; k++) f2[k] = 12345.0;
+    OK(hgn_compute_neighbors(ws, h.total, h.x, h.species, h.contributing, h.offsets, h.neighbors, NULL, f2, NULL, NULL));
+    CHECK(memcmp(f, f2, sizeof(double) * h.total * 3) == 0, "forces alone are overwritten and equal");
+    OK(hgn_compute_neighbors(ws, h.total, h.x, h.species, h.contributing, h.offsets, h.neighbors, NULL, NULL, NULL, NULL));
+
+    /* contributing = NULL means every particle contributes; species = NULL means all 0. An open cluster of the owned
+       atoms with full lists over them: both NULL forms give the same bits as explicit flags and codes. */
+    {
+        int64_t m = n;
+        int32_t *ones = malloc(sizeof(int32_t) * m), *zeros = calloc((size_t)m, sizeof(int32_t));
+        for (int64_t i = 0; i < m; i++) ones[i] = 1;
+        int64_t* off = malloc(sizeof(int64_t) * (m + 1));
+        int32_t* nb = malloc(sizeof(int32_t) * m * m);
+        int64_t k = 0;
+        off[0] = 0;
+        for (int64_t i = 0; i < m; i++)
+        {
+            for (int64_t j = 0; j < m; j++) if (j != i) nb[k++] = (int32_t)j;   /* every pair: beyond-cutoff ones are skipped */
+            off[i + 1] = k;
+        }
+        double ea, eb, ec, ed, eo;
+        OK(hgn_compute_neighbors(ws, m, h.x, t->species, ones, off, nb, &ea, NULL, NULL, NULL));
+        OK(hgn_compute_neighbors(ws, m, h.x, t->species, NULL, off, nb, &eb, NULL, NULL, NULL));
+        OK(hgn_compute_neighbors(ws, m, h.x, zeros, ones, off, nb, &ec, NULL, NULL, NULL));
+        OK(hgn_compute_neighbors(ws, m, h.x, NULL, NULL, off, nb, &ed, NULL, NULL, NULL));
+        OK(hgn_compute(ws, m, h.x, t->species, NULL, NULL, 0, &eo, NULL, NULL, NULL));
+        CHECK(memcmp(&ea, &eb, sizeof ea) == 0 && memcmp(&ec, &ed, sizeof ec) == 0 && ea != ec, "NULL contributing/species: %.17g %.17g %.17g %.17g", ea, eb, ec, ed);
+        CHECK(fabs(ea - eo) <= 1e-12 * fabs(eo), "open cluster: %.17g vs hgn_compute without a cell %.17g", ea, eo);
+        free(ones); free(zeros); free(off); free(nb);
+    }
+
+    /* Refusals: HGN_E_ARG with a message naming the argument; nothing written to the outputs on failure is relied on. */
+    int64_t* off = malloc(sizeof(int64_t) * (h.total + 1));
+    int32_t* nb = malloc(sizeof(int32_t) * h.offsets[h.total]);
+    int32_t* sp = malloc(sizeof(int32_t) * h.total);
+    int32_t* flags = malloc(sizeof(int32_t) * h.total);
+    double* x = malloc(sizeof(double) * h.total * 3);
+#define RESET() do { memcpy(off, h.offsets, sizeof(int64_t) * (h.total + 1)); memcpy(nb, h.neighbors, sizeof(int32_t) * h.offsets[h.total]); \
+                     memcpy(sp, h.species, sizeof(int32_t) * h.total); memcpy(flags, h.contributing, sizeof(int32_t) * h.total); \
+                     memcpy(x, h.x, sizeof(double) * h.total * 3); } while (0)
+#define REFUSED_NAMING(call, word) do { REFUSED(call, HGN_E_ARG); CHECK(strstr(hgn_last_error(), word) != NULL, "message names %s: %s", word, hgn_last_error()); } while (0)
+    RESET();
+    REFUSED_NAMING(hgn_compute_neighbors(NULL, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "workspace");
+    REFUSED_NAMING(hgn_compute_neighbors(ws, 0, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "natoms");
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, NULL, sp, flags, off, nb, &e, NULL, NULL, NULL), "'positions'");
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, NULL, nb, &e, NULL, NULL, NULL), "'neighbor_offsets'");
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, NULL, &e, NULL, NULL, NULL), "'neighbors'");
+    off[0] = 1;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'neighbor_offsets'");
+    RESET(); off[5] = off[4] - 1;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "non-decreasing");
+    RESET(); off[h.total] = -1;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'neighbor_offsets'");
+    RESET(); nb[3] = (int32_t)h.total;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'neighbors'");
+    RESET(); nb[off[2]] = 2;   /* particle 2 lists itself */
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "own neighbour");
+    RESET(); x[7] = NAN;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'positions'");
+    RESET(); sp[h.total - 1] = 2;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'species'");
+    RESET(); flags[1] = 2;
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "'contributing'");
+    RESET(); for (int a = 0; a < 3; a++) x[h.neighbors[0] * 3 + a] = x[a];   /* particle 0 on top of its first neighbour */
+    REFUSED_NAMING(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e, NULL, NULL, NULL), "same position");
+    RESET();
+    OK(hgn_compute_neighbors(ws, h.total, x, sp, flags, off, nb, &e2, NULL, NULL, NULL));
+    CHECK(memcmp(&e, &e2, sizeof e) == 0, "the workspace still works after refusals, and refused calls left *energy alone");
+#undef RESET
+#undef REFUSED_NAMING
+
+    /* Species names: hgn_train has none, so the codes in decimal. */
+    const char* name = NULL;
+    OK(hgn_model_species_name(model, 0, &name));
+    CHECK(name != NULL && strcmp(name, "0") == 0, "species 0 is named '%s'", name ? name : "(null)");
+    OK(hgn_model_species_name(model, 1, &name));
+    CHECK(name != NULL && strcmp(name, "1") == 0, "species 1 is named '%s'", name ? name : "(null)");
+    REFUSED(hgn_model_species_name(model, 2, &name), HGN_E_ARG);
+    CHECK(strstr(hgn_last_error(), "'code'") != NULL, "message names the code: %s", hgn_last_error());
+    REFUSED(hgn_model_species_name(model, -1, &name), HGN_E_ARG);
+    REFUSED(hgn_model_species_name(model, 0, NULL), HGN_E_ARG);
+    REFUSED(hgn_model_species_name(NULL, 0, &name), HGN_E_ARG);
+
+    free(off); free(nb); free(sp); free(flags); free(x);
+    free(fref); free(paref); free(f); free(f2); free(pa); free(folded);
+    free_host_list(&h);
+    hgn_workspace_free(&ws);
+}
+
 /* A non-separable graph model on a fixed topology: time derivatives and the implicit-midpoint step. */
 static void test_graph_model(void)
 {
@@ -371,6 +569,15 @@ static void test_graph_model(void)
     double e, H0, H1, dq[12], dp[12], q[12], p[12];
     REFUSED(hgn_compute(ws, t.n, t.q, NULL, NULL, t.edges, t.nedges, &e, NULL, NULL, NULL), HGN_E_ARG);
     CHECK(strstr(hgn_last_error(), "hgn_time_derivatives") != NULL, "message points to the right function");
+    {
+        int64_t off[7] = {0, 1, 2, 3, 4, 5, 6};
+        int32_t nb[6] = {1, 2, 3, 4, 5, 0};
+        REFUSED(hgn_compute_neighbors(ws, t.n, t.q, NULL, NULL, off, nb, &e, NULL, NULL, NULL), HGN_E_ARG);
+        CHECK(strstr(hgn_last_error(), "separable") != NULL, "neighbour lists need a separable model: %s", hgn_last_error());
+        const char* name = NULL;
+        REFUSED(hgn_model_species_name(model, 0, &name), HGN_E_ARG);
+        CHECK(name == NULL, "no species name for a graph model");
+    }
     REFUSED(hgn_time_derivatives(ws, t.n, t.q, t.p, t.mass, NULL, NULL, NULL, 0, NULL, dq, dp), HGN_E_ARG);
     OK(hgn_time_derivatives(ws, t.n, t.q, t.p, t.mass, NULL, NULL, t.edges, t.nedges, &H0, dq, dp));
     double err = 0, scale = 0;
@@ -399,6 +606,8 @@ typedef struct
     int configs;
     double* energies;
     double* forces;
+    double* energies_nl;   /* hgn_compute_neighbors over periodic-image ghosts of the same configurations */
+    double* forces_nl;     /* [configs][27 n][3]: room for every image */
     int status;
 } thread_job;
 
@@ -419,6 +628,11 @@ static void* run_job(void* arg)
         perturbed(job->t, c, q);
         job->status = hgn_compute(ws, job->t->n, q, job->t->species, job->t->cell, NULL, 0,
                                   &job->energies[c], job->forces + (size_t)c * job->t->n * 3, NULL, NULL);
+        if (job->status != HGN_OK) break;
+        host_list h = make_host_list(q, job->t->species, job->t->n, job->t->cell[0], job->t->cutoff, job->t->cutoff);
+        job->status = hgn_compute_neighbors(ws, h.total, h.x, h.species, h.contributing, h.offsets, h.neighbors,
+                                            &job->energies_nl[c], job->forces_nl + (size_t)c * job->t->n * 27 * 3, NULL, NULL);
+        free_host_list(&h);
     }
     free(q);
     hgn_workspace_free(&ws);
@@ -467,6 +681,8 @@ static void test_threads(hgn_model* model, const test_data* t)
         jobs[k].model = model; jobs[k].t = t; jobs[k].configs = CONFIGS; jobs[k].status = -1;
         jobs[k].energies = malloc(sizeof(double) * CONFIGS);
         jobs[k].forces = malloc(sizeof(double) * CONFIGS * t->n * 3);
+        jobs[k].energies_nl = malloc(sizeof(double) * CONFIGS);
+        jobs[k].forces_nl = calloc((size_t)(CONFIGS * t->n * 27 * 3), sizeof(double));
     }
     run_job(&jobs[THREADS]);   /* serial reference on this thread */
     for (int k = 0; k < THREADS; k++) pthread_create(&threads[k], NULL, run_job, &jobs[k]);
@@ -476,8 +692,13 @@ static void test_threads(hgn_model* model, const test_data* t)
         CHECK(jobs[k].status == HGN_OK, "thread %d status %d", k, jobs[k].status);
         CHECK(memcmp(jobs[k].energies, jobs[THREADS].energies, sizeof(double) * CONFIGS) == 0, "thread %d energies bit-identical", k);
         CHECK(memcmp(jobs[k].forces, jobs[THREADS].forces, sizeof(double) * CONFIGS * t->n * 3) == 0, "thread %d forces bit-identical", k);
+        CHECK(memcmp(jobs[k].energies_nl, jobs[THREADS].energies_nl, sizeof(double) * CONFIGS) == 0, "thread %d neighbour-list energies bit-identical", k);
+        CHECK(memcmp(jobs[k].forces_nl, jobs[THREADS].forces_nl, sizeof(double) * CONFIGS * t->n * 27 * 3) == 0, "thread %d neighbour-list forces bit-identical", k);
     }
-    for (int k = 0; k <= THREADS; k++) { free(jobs[k].energies); free(jobs[k].forces); }
+    for (int c = 0; c < CONFIGS; c++)
+        CHECK(fabs(jobs[THREADS].energies_nl[c] - jobs[THREADS].energies[c]) <= 1e-9 * fabs(jobs[THREADS].energies[c]),
+              "config %d: neighbour-list energy %.17g vs periodic cell %.17g", c, jobs[THREADS].energies_nl[c], jobs[THREADS].energies[c]);
+    for (int k = 0; k <= THREADS; k++) { free(jobs[k].energies); free(jobs[k].forces); free(jobs[k].energies_nl); free(jobs[k].forces_nl); }
 
     hgn_workspace* shared = NULL;
     double reference;
@@ -510,6 +731,7 @@ int main(void)
     if (model == NULL) { fprintf(stderr, "training failed; stopping\n"); return 1; }
     test_queries(model);
     test_compute(model, &gas);
+    test_compute_neighbors(model, &gas);
     test_save_load(model, &gas);
     test_refusals(model, &gas);
     test_threads(model, &gas);

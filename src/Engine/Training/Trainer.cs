@@ -68,7 +68,12 @@ public static class Trainer
         }
         int count = data.Species.Length == 0 ? 1 : data.Species.Max() + 1;
         if (options.SpeciesNames is not null) return SpeciesNaming.Check(options.SpeciesNames, count);
-        return data.SpeciesNames is { } labels && labels.Length >= count ? SpeciesNaming.Check(labels.Take(count).ToArray(), count) : null;
+        if (data.SpeciesNames is not { } labels || labels.Length < count) return null;
+        try { return SpeciesNaming.Check(labels.Take(count).ToArray(), count); }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"the data's species labels cannot name the model's species ({e.Message}); give names explicitly (TrainingOptions.SpeciesNames, or train --species-names LABEL:NAME,…)", e);
+        }
     }
 
     /// <summary>

@@ -87,6 +87,43 @@ public unsafe class CApiParityTests
     }
 
     [Test]
+    public void HostNeighbourListPathIsBitIdentical()
+    {
+        var (model0, s) = Engine.Tests.Model.NeighborListEvaluatorTests.PairModel(species: 2);
+        var model = new HamiltonianModel(model0.Features, model0.Theta, model0.Theta0, model0.Graph, model0.Info, ["Ar", "Kr"]);
+        var (handle, ws) = Load(model);
+        var computeNeighbors = (delegate* unmanaged<nint, long, double*, int*, int*, long*, int*, double*, double*, double*, double*, int>)Fn("hgn_compute_neighbors");
+        var evaluator = model.CreateNeighborListEvaluator();
+        var rng = new Random(8);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            var q = s.Q.Select(v => v + 0.05 * (2 * rng.NextDouble() - 1)).ToArray();
+            var h = Engine.Tests.Model.HostLists.Periodic(q, s.Species, s.Box!, 2.8, 2.8);
+            int n = h.Total;
+            double[] forcesC = new double[n * 3], virialC = new double[6], perAtomC = new double[n];
+            double[] forcesS = new double[n * 3], virialS = new double[6], perAtomS = new double[n];
+            double energyC;
+            fixed (double* xp = h.Positions, fp = forcesC, vp = virialC, pp = perAtomC)
+            fixed (int* sp = h.Species, cp = h.Contributing, np = h.Neighbors)
+            fixed (long* op = h.Offsets)
+                Assert.That(computeNeighbors(ws, n, xp, sp, cp, op, np, &energyC, fp, vp, pp), Is.EqualTo(0), LastError);
+            double energyS = evaluator.EvaluatePotential(h.Positions, h.Species, h.Contributing, h.Offsets, h.Neighbors, forcesS, virialS, perAtomS);
+            Assert.That(Bits(energyC), Is.EqualTo(Bits(energyS)), $"energy, trial {trial}: C {energyC:R}, C# {energyS:R}");
+            Assert.That(Bits(forcesC), Is.EqualTo(Bits(forcesS)), $"forces, trial {trial}");
+            Assert.That(Bits(virialC), Is.EqualTo(Bits(virialS)), $"virial, trial {trial}");
+            Assert.That(Bits(perAtomC), Is.EqualTo(Bits(perAtomS)), $"per-atom energy, trial {trial}");
+            Assert.That(forcesS.Skip(s.N * 3).Any(x => x != 0), "ghosts carry forces");
+        }
+        var speciesName = (delegate* unmanaged<nint, int, byte**, int>)Fn("hgn_model_species_name");
+        byte* name = null;
+        Assert.That(speciesName(handle, 1, &name), Is.EqualTo(0), LastError);
+        Assert.That(Marshal.PtrToStringUTF8((nint)name), Is.EqualTo("Kr"), "the name travels through the model bytes");
+        Assert.That(speciesName(handle, 2, &name), Is.EqualTo(1), "code out of range: HGN_E_ARG");
+        Assert.That(LastError(), Does.Contain("'code'"));
+        Free(handle, ws);
+    }
+
+    [Test]
     public void GraphModelTimeDerivativesAreBitIdentical()
     {
         var s = TestSystems.Springs(3, 2, 8);
