@@ -1,4 +1,4 @@
-// Command table of the CLI: generate, train, evaluate, rollout, demo, bench.
+// Command table of the CLI: generate, train, evaluate, rollout, demo, bench, export-kim.
 using System.CommandLine;
 using Engine.Cli.Commands;
 
@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(RolloutCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(ExportKimCommand.Create());
         var parsed = root.Parse(args);
         // System.CommandLine reports option errors as help text on stdout; under --json that would break the
         // one-JSON-object contract, so the errors become the usual {"ok": false, ...} object instead.
