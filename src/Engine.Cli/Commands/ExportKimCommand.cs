@@ -87,9 +87,7 @@ internal static class ExportKimCommand
             string driverStage = Path.Combine(staging, DriverName), modelStage = Path.Combine(staging, name);
             Directory.CreateDirectory(driverStage);
             Directory.CreateDirectory(modelStage);
-            File.WriteAllText(Path.Combine(driverStage, "CMakeLists.txt"), KimDriverSources.CMakeLists + "\n");
-            File.WriteAllText(Path.Combine(driverStage, "hgn_kim_driver.c"), KimDriverSources.DriverC + "\n");
-            File.WriteAllText(Path.Combine(driverStage, "hgn.h"), KimDriverSources.HgnH + "\n");
+            KimDriverSources.WriteTo(driverStage);
             File.Copy(library, Path.Combine(driverStage, "libhgn.so.1"));
             File.WriteAllText(Path.Combine(modelStage, "CMakeLists.txt"), ModelCMakeLists(name));
             // The model as loaded (species possibly renamed), in the current model-file format.

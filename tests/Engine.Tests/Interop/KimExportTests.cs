@@ -50,13 +50,11 @@ public class KimExportTests
     [Test]
     public void EmbeddedDriverSourcesAreTheRepositoryFiles()
     {
-        // export-kim carries native/kim and hgn.h as C# strings (no source tree needed at run time); after changing one
-        // of the files run native/kim/embed-sources.sh.
-        const string Fix = "; regenerate with native/kim/embed-sources.sh";
-        Assert.That(KimDriverSources.DriverC + "\n", Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "kim", "hgn_kim_driver.c"))), "hgn_kim_driver.c" + Fix);
-        Assert.That(KimDriverSources.CMakeLists + "\n", Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "kim", "CMakeLists.txt"))), "CMakeLists.txt" + Fix);
-        Assert.That(KimDriverSources.HgnH + "\n", Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "include", "hgn.h"))), "hgn.h" + Fix);
-        Assert.That(KimDriverSources.CMakeLists, Does.Contain($"project({ExportKimCommand.DriverName} "), "driver name in native/kim/CMakeLists.txt");
+        // export-kim carries native/kim and hgn.h as resources embedded at build time (Engine.Cli.csproj).
+        Assert.That(KimDriverSources.Text("hgn_kim_driver.c"), Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "kim", "hgn_kim_driver.c"))));
+        Assert.That(KimDriverSources.Text("CMakeLists.txt"), Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "kim", "CMakeLists.txt"))));
+        Assert.That(KimDriverSources.Text("hgn.h"), Is.EqualTo(File.ReadAllText(Path.Combine(RepoPaths.Root, "native", "include", "hgn.h"))));
+        Assert.That(KimDriverSources.Text("CMakeLists.txt"), Does.Contain($"project({ExportKimCommand.DriverName} "), "driver name in native/kim/CMakeLists.txt");
     }
 
     [TestCase("Argon")]
