@@ -141,6 +141,7 @@ public sealed class VerletList
         edges.Reset(d, CandidateCount);
         if (particles < 2) return;
         double rc2 = Cutoff * Cutoff;
+        double rc2Loose = rc2 * (1 + 1e-9);   // r·r < rc² implies r2 below this whatever the rounding of the root
         double[]? L = Box.Lengths;
         Span<double> dr = stackalloc double[3];
         int[] start = _start, nbr = _nbr;
@@ -161,10 +162,10 @@ public sealed class VerletList
                     x2 -= L2 * Math.Round(x2 / L2, MidpointRounding.ToEven);
                     double r2 = 0;
                     r2 += x0 * x0; r2 += x1 * x1; r2 += x2 * x2;
+                    if (r2 > rc2Loose) continue;   // far outside: skip the square root
                     double r = Math.Sqrt(r2);
                     if (!(r * r < rc2)) continue;
-                    dr[0] = x0; dr[1] = x1; dr[2] = x2;
-                    edges.Add(i, j, dr, r);
+                    edges.Add3(i, j, x0, x1, x2, r);
                 }
             }
             return;
