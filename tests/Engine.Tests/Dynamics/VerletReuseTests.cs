@@ -43,6 +43,8 @@ public class VerletReuseTests
         var (fresh, freshSearches) = LennardJonesRun(0, steps);
         var (reused, reusedSearches) = LennardJonesRun(0.3, steps);
         // Only the order of the pair sums differs, so states differ by round-off grown by the (chaotic) dynamics.
+        TestContext.Out.WriteLine($"skin 0.3 vs 0 after {steps} steps: q {MaxRelativeDifference(reused.Q, fresh.Q):G3}, " +
+            $"p {MaxRelativeDifference(reused.P, fresh.P):G3}, H {MaxRelativeDifference(reused.Energy, fresh.Energy):G3}; searches {reusedSearches} vs {freshSearches}");
         Assert.That(MaxRelativeDifference(reused.Q, fresh.Q), Is.LessThan(1e-12), "positions");
         Assert.That(MaxRelativeDifference(reused.P, fresh.P), Is.LessThan(1e-11), "momenta");
         Assert.That(MaxRelativeDifference(reused.Energy, fresh.Energy), Is.LessThan(1e-12), "energy");
