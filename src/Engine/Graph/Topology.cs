@@ -49,16 +49,11 @@ public sealed class Topology
     /// Fills <paramref name="edges"/> with the interacting pairs of one configuration <paramref name="q"/> <c>[N·d]</c>.
     /// Throws <see cref="InvalidInputException"/> when two interacting particles coincide (r below
     /// <see cref="CoincidenceTolerance"/>), since directions and 1/r features are undefined there.
+    /// With <paramref name="list"/> (from <see cref="CreateVerletList"/>) a cutoff graph comes from the list's candidates,
+    /// rebuilt only when particles have moved more than its skin allows; null (the default) searches afresh with the
+    /// cell list. Both give the same pair set, displacements and distances; only the pair order differs.
     /// </summary>
-    public void Build(ReadOnlySpan<double> q, int particles, EdgeBuffer edges) => Build(q, particles, edges, null);
-
-    /// <summary>
-    /// <see cref="Build(ReadOnlySpan{double}, int, EdgeBuffer)"/> through a reusable neighbour list: with
-    /// <paramref name="list"/> (from <see cref="CreateVerletList"/>) a cutoff graph comes from its candidates,
-    /// rebuilt only when particles have moved more than its skin allows; null searches afresh with the cell list.
-    /// Both give the same pair set, displacements and distances; only the pair order differs.
-    /// </summary>
-    public void Build(ReadOnlySpan<double> q, int particles, EdgeBuffer edges, VerletList? list)
+    public void Build(ReadOnlySpan<double> q, int particles, EdgeBuffer edges, VerletList? list = null)
     {
         if (FixedPairs is not null) BuildFixed(q, edges);
         else if (list is not null) list.Update(q, particles, edges);

@@ -68,6 +68,16 @@ public class VerletReuseTests
         Assert.That(searchesB, Is.LessThan(searchesA), "a wider skin rebuilds less often");
     }
 
+    [Test]
+    public void NegativeOrNonFiniteSkinIsRefused()
+    {
+        Assert.Throws<Engine.Common.InvalidInputException>(() => new LennardJones(32, [5, 5, 5], skin: -0.1));
+        Assert.Throws<Engine.Common.InvalidInputException>(() => new LennardJones(32, [5, 5, 5], skin: double.PositiveInfinity));
+        var (model, s) = PairModel();
+        Assert.Throws<Engine.Common.InvalidInputException>(() => model.CreateEvaluator(s.Mass, s.Species, null, s.Box, skin: -1));
+        Assert.That(new LennardJones(32, [5, 5, 5]).Skin, Is.EqualTo(LennardJones.DefaultSkinOverSigma));
+    }
+
     // A separable pair model with a fixed, smooth head: velocity Verlet through ModelEvaluator, as `hgn rollout` runs it.
     private static (HamiltonianModel Model, TestSystem S) PairModel()
     {
