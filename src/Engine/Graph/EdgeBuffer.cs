@@ -35,6 +35,22 @@ public sealed class EdgeBuffer
         Count++;
     }
 
+    /// <summary>
+    /// Appends a pair of a 3-D buffer (<see cref="Dimension"/> = 3) with displacement (x, y, z) and norm
+    /// <paramref name="r"/>: <see cref="Add"/> without the span copy, for the per-step loop of <see cref="VerletList"/>.
+    /// </summary>
+    internal void Add3(int i, int j, double x, double y, double z, double r)
+    {
+        if (Count == I.Length) Grow(Math.Max(16, 2 * I.Length));
+        int c = Count;
+        I[c] = i;
+        J[c] = j;
+        var dr = Dr;
+        dr[3 * c] = x; dr[3 * c + 1] = y; dr[3 * c + 2] = z;
+        R[c] = r;
+        Count = c + 1;
+    }
+
     private void Grow(int capacity)
     {
         var i = new int[capacity]; var j = new int[capacity];

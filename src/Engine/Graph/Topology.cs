@@ -49,12 +49,27 @@ public sealed class Topology
     /// Fills <paramref name="edges"/> with the interacting pairs of one configuration <paramref name="q"/> <c>[N·d]</c>.
     /// Throws <see cref="InvalidInputException"/> when two interacting particles coincide (r below
     /// <see cref="CoincidenceTolerance"/>), since directions and 1/r features are undefined there.
+    /// With <paramref name="list"/> (from <see cref="CreateVerletList"/>) a cutoff graph comes from the list's candidates,
+    /// rebuilt only when particles have moved more than its skin allows; null (the default) searches afresh with the
+    /// cell list. Both give the same pair set, displacements and distances; only the pair order differs.
     /// </summary>
-    public void Build(ReadOnlySpan<double> q, int particles, EdgeBuffer edges)
+    public void Build(ReadOnlySpan<double> q, int particles, EdgeBuffer edges, VerletList? list = null)
     {
         if (FixedPairs is not null) BuildFixed(q, edges);
+        else if (list is not null) list.Update(q, particles, edges);
         else CellList.Build(q, particles, Cutoff, Box, edges);
         CheckNoCoincidence(edges);
+    }
+
+    /// <summary>
+    /// A Verlet list for this cutoff graph with the given <paramref name="skin"/> (length unit of the data), or null
+    /// for a fixed topology or a skin of 0 (0 = search afresh every call, the cell list's own pair order).
+    /// Throws <see cref="InvalidInputException"/> for a negative or non-finite skin.
+    /// </summary>
+    public VerletList? CreateVerletList(double skin)
+    {
+        if (!(skin >= 0 && double.IsFinite(skin))) throw new InvalidInputException($"neighbour-list skin {skin} must be finite and ≥ 0 (0 rebuilds the list every step)");
+        return FixedPairs is not null || skin == 0 ? null : new VerletList(Cutoff, skin, Box);
     }
 
     private void BuildFixed(ReadOnlySpan<double> q, EdgeBuffer edges)

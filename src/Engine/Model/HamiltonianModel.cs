@@ -57,9 +57,19 @@ public sealed class HamiltonianModel
     /// <summary>A per-thread evaluator of the potential from a host's full neighbour list with ghosts (separable cutoff models).</summary>
     public NeighborListEvaluator CreateNeighborListEvaluator() => new(this);
 
-    /// <summary>A per-thread evaluator of Ĥ for a system of <paramref name="mass"/>.Length particles.</summary>
-    public ModelEvaluator CreateEvaluator(double[] mass, int[] species, int[]? edges, double[]? box)
-        => new(this, Graph.TopologyFor(Dimension, edges, box), mass, species);
+    /// <summary>
+    /// A per-thread evaluator of Ĥ for a system of <paramref name="mass"/>.Length particles. A cutoff model keeps a
+    /// Verlet list with <paramref name="skin"/> (length unit; null = <see cref="DefaultSkinFraction"/> of the cutoff,
+    /// 0 = a fresh cell-list search every call) so MD steps reuse its pairs; fixed topologies ignore the skin.
+    /// </summary>
+    public ModelEvaluator CreateEvaluator(double[] mass, int[] species, int[]? edges, double[]? box, double? skin = null)
+    {
+        var topology = Graph.TopologyFor(Dimension, edges, box);
+        return new(this, topology, topology.CreateVerletList(skin ?? DefaultSkinFraction * topology.Cutoff), mass, species);
+    }
+
+    /// <summary>Default neighbour-list skin of a cutoff model's evaluator, as a fraction of its cutoff.</summary>
+    public const double DefaultSkinFraction = 0.1;
 }
 
 /// <summary>
@@ -72,6 +82,7 @@ public sealed class ModelEvaluator : IHamiltonian
 {
     private readonly HamiltonianModel _model;
     private readonly Topology _topology;
+    private readonly VerletList? _verlet;
     private readonly double[] _mass;
     private readonly int[] _species;
     private readonly EdgeBuffer _edges = new();
@@ -84,15 +95,17 @@ public sealed class ModelEvaluator : IHamiltonian
     public int Particles => _mass.Length;
     public int Dimension => _model.Dimension;
     public bool IsSeparable => _model.IsSeparable;
+    /// <summary>The Verlet list of a cutoff model (null for a fixed topology or a skin of 0): its build count shows how often pairs were searched.</summary>
+    public VerletList? NeighbourList => _verlet;
 
-    internal ModelEvaluator(HamiltonianModel model, Topology topology, double[] mass, int[] species)
+    internal ModelEvaluator(HamiltonianModel model, Topology topology, VerletList? verlet, double[] mass, int[] species)
     {
         if (species.Length != mass.Length) throw new InvalidInputException($"species has {species.Length} entries, mass {mass.Length}");
         int speciesCount = model.Features is PairPotentialFeatures pf ? pf.SpeciesCount : int.MaxValue;
         foreach (int sp in species)
             if (sp < 0 || sp >= speciesCount)
                 throw new InvalidInputException($"species code {sp} is outside the model's {speciesCount} trained species");
-        _model = model; _topology = topology; _mass = mass; _species = species;
+        _model = model; _topology = topology; _verlet = verlet; _mass = mass; _species = species;
         _ws = model.Features.CreateWorkspace();
         _pair = model.Features as PairPotentialFeatures;
         if (_pair is not null)
@@ -106,14 +119,14 @@ public sealed class ModelEvaluator : IHamiltonian
     {
         if (_pair is null || q.Length != _cachedQ.Length)
         {
-            _topology.Build(q, Particles, _edges);
+            _topology.Build(q, Particles, _edges, _verlet);
             var s = new Snapshot(q, p, _mass, _species, _edges);
             return _model.Features.EvaluateGradient(s, _model.Theta, dHdq, dHdp, _ws) + _model.Theta0;
         }
         if (!_cacheValid || !SameBits(q, _cachedQ))
         {
             _cacheValid = false;
-            _topology.Build(q, Particles, _edges);
+            _topology.Build(q, Particles, _edges, _verlet);
             _cachedV = _pair.EvaluatePotential(new Snapshot(q, p, _mass, _species, _edges), _model.Theta, _cachedGrad, _ws);
             q.CopyTo(_cachedQ);
             _cacheValid = true;
@@ -134,7 +147,7 @@ public sealed class ModelEvaluator : IHamiltonian
         if (_pair is null)
             throw new InvalidInputException($"the potential energy and forces are defined for separable pair models only; this is a {_model.Family} model (use the time derivatives or an integrator step instead)");
         if (q.Length != Particles * Dimension) throw new InvalidInputException($"positions have {q.Length} values, expected N·d = {Particles * Dimension}");
-        _topology.Build(q, Particles, _edges);
+        _topology.Build(q, Particles, _edges, _verlet);
         return _pair.EvaluatePotentialTerms(new Snapshot(q, default, _mass, _species, _edges), _model.Theta, forces, virial, perAtomEnergy, _ws);
     }
 

@@ -29,6 +29,13 @@ public sealed class LennardJonesSystem
     /// <summary>During equilibration the momenta are rescaled to <see cref="Temperature"/> every this many steps.</summary>
     public int ThermostatInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Neighbour-list skin of the MD (length unit); null means <see cref="LennardJones.DefaultSkinOverSigma"/>·σ and 0
+    /// searches afresh every step (the pair order, and so the last bits of every trajectory, of the engine before
+    /// Verlet lists). Any skin &gt; 0 gives the same bits as any other.
+    /// </summary>
+    public double? Skin { get; init; }
+
     /// <summary>The cutoff actually used: <see cref="Cutoff"/> or 2.5σ.</summary>
     public double CutoffRadius => Cutoff ?? 2.5 * Sigma;
 
@@ -40,7 +47,7 @@ public sealed class LennardJonesSystem
     {
         if (!(Density > 0 && double.IsFinite(Density))) throw new InvalidInputException($"Lennard-Jones density {Density} must be positive and finite");
         double L = BoxLength(particles);
-        return new LennardJones(particles, [L, L, L], Epsilon, Sigma, Mass, CutoffRadius);
+        return new LennardJones(particles, [L, L, L], Epsilon, Sigma, Mass, CutoffRadius, Skin);
     }
 
     /// <summary>Smallest k with 4k³ ≥ <paramref name="particles"/>: the FCC lattice has k unit cells per side.</summary>
