@@ -24,7 +24,7 @@ internal static class TrainCommand
         var widthEdge = new Option<int?>("--width-edge") { Description = "graph: edge-encoder width (default 128)" };
         var widthMsg = new Option<int?>("--width-msg") { Description = "graph: message-layer width (default 1024)" };
         var seed = new Option<int>("--seed") { Description = "seed of the sampled layers", DefaultValueFactory = _ => 0 };
-        var solver = new Option<string>("--solver") { Description = "auto (gelsd while the dense system fits in memory, else cholesky) | gelsd | qr | cholesky", DefaultValueFactory = _ => "auto" };
+        var solver = new Option<string>("--solver") { Description = "auto (by shape and conditioning: gelsd for small systems, sketch for tall ones, cholesky where the sketch shows the Gram is well conditioned or the dense system does not fit in memory) | gelsd | qr | cholesky | sketch", DefaultValueFactory = _ => "auto" };
         var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
         var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
         var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
@@ -87,6 +87,9 @@ internal static class TrainCommand
         ["rank"] = report.Rank,
         ["condition_estimate"] = Num(report.ConditionEstimate),
         ["residual_norm"] = Num(report.ResidualNorm),
+        ["relative_residual"] = Num(report.RelativeResidual),
+        ["solver_iterations"] = report.SolverIterations,
+        ["solver_requested"] = Names.Of(report.SolverRequested),
         ["zero_columns"] = report.ZeroColumns,
         ["anchor_energy"] = Num(report.AnchorEnergy),
         ["anchor_from_data"] = report.AnchorFromData,

@@ -1,4 +1,4 @@
-// Dense least squares min ‖A x − b‖₂ on an in-memory matrix, by SVD (gelsd), pivoted QR (gelsy) or Cholesky.
+// Dense least squares min ‖A x − b‖₂ on an in-memory matrix, by SVD (gelsd), pivoted QR (gelsy), Cholesky, a sketch, or auto.
 using Engine.Common;
 using Engine.Interop;
 using static Engine.Interop.Interop;
@@ -22,16 +22,17 @@ public static class DenseLeastSquares
     /// <param name="cols">Number of unknowns n ≥ 1.</param>
     /// <param name="b">Right-hand side, length rows. Not modified.</param>
     /// <param name="kind">The algorithm; see <see cref="SolverKind"/>.</param>
-    /// <param name="rcond">Gelsd/Qr: relative cutoff, 0 ≤ rcond &lt; 1; singular values (Gelsd) or the condition of the
-    /// kept triangular block (Qr) are cut at rcond relative to the largest. Ignored by Cholesky.</param>
+    /// <param name="rcond">Gelsd/Qr/Sketch: relative cutoff, 0 ≤ rcond &lt; 1; singular values (Gelsd; the sketch's for
+    /// Sketch) or the condition of the kept triangular block (Qr) are cut at rcond relative to the largest. Ignored by Cholesky.</param>
     /// <param name="ridge">Relative ridge λ ≥ 0 in the equilibrated coordinates (unit-norm columns): Gelsd/Qr append
-    /// √λ·I rows, Cholesky adds λ to the diagonal of the equilibrated Gram, so all three solve the same problem.
+    /// √λ·I rows (Sketch: to the operator and, unsketched, to its sketch), Cholesky adds λ to the diagonal of the equilibrated Gram, so all three solve the same problem.
     /// Cholesky with λ = 0 throws on a singular Gram matrix.</param>
+    /// <param name="seed">Sketch (and Auto when it sketches): seed of the random embedding; same seed, same bits.</param>
     /// <returns>The solution and its diagnostics; the residual is ‖A x − b‖₂ computed from A, without the ridge term.</returns>
     /// <exception cref="RankDeficientSystemException">Every column of A is zero, or (Cholesky) the normal equations are singular at this ridge.</exception>
     /// <exception cref="InvalidInputException">A or b hold NaN/Inf, or rcond/ridge are out of range.</exception>
     public static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
-        double rcond = 1e-13, double ridge = 0)
+        double rcond = 1e-13, double ridge = 0, int seed = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
@@ -53,12 +54,26 @@ public static class DenseLeastSquares
         }
         NativeLibraries.EnsureLoaded();
 
-        return kind switch
+        double bnorm = System.Numerics.Tensors.TensorPrimitives.Norm(b);
+        SolveReport report = kind switch
         {
             SolverKind.Gelsd or SolverKind.Qr => SolveOrthogonal(a, rows, cols, b, kind, rcond, ridge),
             SolverKind.Cholesky => SolveCholesky(a, rows, cols, b, ridge),
+            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed),
+            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown solver."),
         };
+        return report with { RhsNorm = bnorm };
+    }
+
+    // The rule and its reasons are in SolverChoice.
+    private static SolveReport SolveAuto(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double rcond, double ridge, int seed)
+    {
+        if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge);
+        var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed);
+        if (SolverChoice.GramIsSafe(f)) return SolveCholesky(a, rows, cols, b, ridge);
+        return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, SketchPreconditioned.DefaultTolerance, SketchPreconditioned.DefaultMaxIterations);
     }
 
     private static SolveReport SolveCholesky(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, double ridge)

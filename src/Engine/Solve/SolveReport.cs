@@ -41,8 +41,21 @@ public sealed record SolveReport(
     double Ridge)
 {
     /// <summary>
-    /// Gelsd only: all singular values of the equilibrated (and ridge-augmented) matrix of the nonzero columns,
-    /// descending, length min(rows, nonzero columns); null for the other solvers.
+    /// Gelsd: all singular values of the equilibrated (and ridge-augmented) matrix of the nonzero columns,
+    /// descending, length min(rows, nonzero columns). Sketch: the same for the sketch S·A·D (each within the
+    /// embedding's distortion, a small factor, of A·D's). Null for the other solvers.
     /// </summary>
     public double[]? SingularValues { get; init; }
+
+    /// <summary>‖b‖₂ of the right-hand side (without the ridge rows); 0 only when b = 0.</summary>
+    public double RhsNorm { get; init; }
+
+    /// <summary>The final relative residual ‖A x − b‖₂ / ‖b‖₂ (0 when b = 0), the quantity every solver is compared on.</summary>
+    public double RelativeResidual => RhsNorm > 0 ? ResidualNorm / RhsNorm : 0.0;
+
+    /// <summary>Iterations of the iterative solver (LSQR for <see cref="SolverKind.Sketch"/>); 0 for the direct solvers.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Sketch only: rows of the sketch S·A (equal to the rows of A when the sketch would not be smaller, then S = I); 0 otherwise.</summary>
+    public int SketchRows { get; init; }
 }

@@ -1,0 +1,375 @@
+// Randomized sketch-and-precondition least squares: sparse sign sketch, truncated-SVD preconditioner, LSQR.
+using System.Numerics.Tensors;
+using Engine.Common;
+using Engine.Interop;
+using static Engine.Interop.Interop;
+
+namespace Engine.Solve;
+
+/// <summary>
+/// min ‖A D y − b‖₂ (+ λ‖y‖²) for a tall row-major A[rows, cols] in memory, D the column equilibration of
+/// method.md §10.1, by sketch-and-precondition (Blendenpik / LSRN):
+/// <list type="number">
+/// <item>A seeded sparse sign embedding S (s ≈ 4·n rows, <see cref="NonzerosPerRow"/> random ±1/√ζ entries per
+/// column of S, i.e. per row of A) gives the sketch [S A D, S b] in one pass over A. When s would not be smaller
+/// than the rows of A, S = I and everything below is exact.</item>
+/// <item>QR of the sketch (dgeqrf), then the SVD R = U Σ Vᵀ (dgesdd). Singular values ≤ rcond·σ₁ are dropped,
+/// as gelsd drops them; the preconditioner is P = D V_r Σ_r⁻¹ (n × r), so A P has singular values within the
+/// embedding's distortion of 1 on the kept range, and the solution x = P z stays in the dominant right singular
+/// subspace, like gelsd's minimum-norm solution.</item>
+/// <item>LSQR on min ‖A P z − b‖ started from the sketch-and-solve solution z₀ = U_rᵀ Qᵀ S b (the warm start keeps
+/// the method accurate on ill-conditioned systems, where a cold start loses digits), stopped when
+/// ‖(AP)ᵀ r‖ ≤ tol·‖AP‖·‖r‖ or ‖r‖ ≤ tol·‖b‖ (LSQR's own estimates of the norms), or at the iteration limit.</item>
+/// </list>
+/// Every step is deterministic: the sketch comes from <see cref="Random"/> with the given seed, and the BLAS calls
+/// use a fixed thread count, so the same inputs and seed give the same bits.
+/// </summary>
+internal static class SketchPreconditioned
+{
+    /// <summary>ζ, nonzeros per row of A in the sparse sign embedding (8 is the usual robust choice).</summary>
+    internal const int NonzerosPerRow = 8;
+
+    /// <summary>Sketch rows per kept column; 4 gives a preconditioned condition number of about 3.</summary>
+    internal const int SketchRowsPerColumn = 4;
+
+    /// <summary>LSQR stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖.</summary>
+    internal const double DefaultTolerance = 1e-14;
+
+    /// <summary>LSQR iteration limit; the preconditioned problem needs about 40–60 iterations at the default tolerance.</summary>
+    internal const int DefaultMaxIterations = 300;
+
+    /// <summary>The factored sketch: equilibration, preconditioner and warm start.</summary>
+    internal sealed class Factorization
+    {
+        public required int Nk { get; init; }
+        public required int[] Kept { get; init; }
+        public required double[] Scale { get; init; }
+        /// <summary>Kept singular values of the sketch.</summary>
+        public required int Rank { get; init; }
+        /// <summary>All singular values of the (ridge-augmented) equilibrated sketch, descending.</summary>
+        public required double[] SingularValues { get; init; }
+        /// <summary>P = D V_r Σ_r⁻¹, row-major [cols, Rank]; rows of zero columns are 0.</summary>
+        public required double[] Preconditioner { get; init; }
+        /// <summary>The sketch-and-solve solution in the preconditioned coordinates, length Rank.</summary>
+        public required double[] WarmStart { get; init; }
+        public required int SketchRows { get; init; }
+
+        /// <summary>σ₁ / σ_r over the kept singular values (the analogue of gelsd's report).</summary>
+        public double KeptCondition => SingularValues[0] / SingularValues[Rank - 1];
+
+        /// <summary>σ₁ / σ_min over all singular values of the sketch (∞ when one is 0).</summary>
+        public double FullCondition => SingularValues[^1] > 0 ? SingularValues[0] / SingularValues[^1] : double.PositiveInfinity;
+    }
+
+    /// <summary>Sketch, factor and solve; inputs validated by <see cref="DenseLeastSquares.Solve"/>.</summary>
+    internal static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double rcond, double ridge, int seed, double tolerance = DefaultTolerance, int maxIterations = DefaultMaxIterations)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Factorization f = Factor(a, rows, cols, b, rcond, ridge, seed);
+        Trace($"factor {sw.Elapsed.TotalSeconds:F3}");
+        if (Environment.GetEnvironmentVariable("HGN_SKETCH_TOL") is string tt) tolerance = double.Parse(tt);
+        return Iterate(f, a, rows, cols, b, ridge, tolerance, maxIterations);
+    }
+
+    /// <summary>Steps 1–2: equilibrate, sketch, QR and SVD of the sketch, truncate.</summary>
+    internal static unsafe Factorization Factor(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double rcond, double ridge, int seed)
+    {
+        var sumSquares = new double[cols];
+        ColumnEquilibration.ColumnSumSquares(a, rows, cols, sumSquares);
+        var kept = new int[cols];
+        var scale = new double[cols];
+        int nk = ColumnEquilibration.Select(sumSquares, kept, scale);
+        if (nk == 0) throw ColumnEquilibration.NoInformation(cols, rows);
+
+        long wanted = Math.Max((long)SketchRowsPerColumn * nk, nk + 16L);
+        bool exact = wanted >= rows;
+        int s = exact ? rows : (int)wanted;
+        int ridgeRows = ridge > 0 ? nk : 0;
+        int ld = s + ridgeRows;
+        if ((long)ld * (nk + 1) > Array.MaxLength)
+            throw new InvalidInputException($"The sketch of {ld} rows × {nk + 1} columns is too large to hold in memory. Fix: use --solver cholesky, which streams the normal equations.");
+
+        // Column-major [S A D, S b] with the ridge rows √λ I (exact, not sketched) below the sketch.
+        var w = new double[(long)ld * (nk + 1)];
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        if (exact) CopyExact(a, rows, cols, b, kept, scale, nk, w, ld);
+        else ApplySparseSign(a, rows, cols, b, kept, scale, nk, s, seed, w, ld);
+        if (ridge > 0)
+        {
+            double sqrtRidge = Math.Sqrt(ridge);
+            for (int k = 0; k < nk; k++) w[(long)k * ld + s + k] = sqrtRidge;
+        }
+
+        Trace($"sketch {sw.Elapsed.TotalSeconds:F3}");
+        int p = Math.Min(ld, nk);            // rows of R11 (and singular values)
+        var tau = new double[Math.Min(ld, nk + 1)];
+        var sv = new double[p];
+        var u = new double[(long)p * p];
+        var vt = new double[(long)p * nk];
+        var c = new double[p];
+        fixed (double* pw = w, pt = tau, ps = sv, pu = u, pvt = vt)
+        {
+            LapackException.ThrowIfFailed(Lapacke.Dgeqrf(Lapacke.ColMajor, ld, nk + 1, pw, ld, pt));
+            // c = (Qᵀ S b)[0..p): the top of R's last column. R11 (p × nk, upper trapezoidal) is copied out with
+            // the reflectors below its diagonal zeroed, since dgesdd works on a full matrix.
+            Trace($"qr {sw.Elapsed.TotalSeconds:F3}");
+            for (int i = 0; i < p; i++) c[i] = w[(long)nk * ld + i];
+            var r = new double[(long)p * nk];
+            for (int j = 0; j < nk; j++)
+                for (int i = 0; i <= Math.Min(j, p - 1); i++) r[(long)j * p + i] = w[(long)j * ld + i];
+            fixed (double* pr = r)
+            {
+                int info = LapackException.ThrowIfFailed(
+                    Lapacke.Dgesdd(Lapacke.ColMajor, (byte)'S', p, nk, pr, p, ps, pu, p, pvt, p));
+                if (info > 0)
+                {
+                    throw new EngineException(
+                        $"The SVD of the sketch in LAPACK dgesdd did not converge (info {info}). " +
+                        "Fix: use --solver gelsd or --solver qr, or check the data for extreme values.");
+                }
+            }
+        }
+        Trace($"svd {sw.Elapsed.TotalSeconds:F3}");
+        if (!(sv[0] > 0)) throw ColumnEquilibration.NoInformation(cols, rows);
+        int rank = 0;
+        while (rank < p && sv[rank] > rcond * sv[0]) rank++;
+
+        // P[kept[j], k] = d_j · V[j, k] / σ_k, with V[j, k] = Vᵀ[k, j] = vt[k + j·p].
+        var precond = new double[(long)cols * rank];
+        for (int j = 0; j < nk; j++)
+        {
+            long row = (long)kept[j] * rank;
+            for (int k = 0; k < rank; k++) precond[row + k] = scale[j] * vt[k + (long)j * p] / sv[k];
+        }
+        var z0 = new double[rank];
+        for (int k = 0; k < rank; k++)
+        {
+            double sum = 0;
+            for (int i = 0; i < p; i++) sum += u[i + (long)k * p] * c[i];
+            z0[k] = sum;
+        }
+        return new Factorization
+        {
+            Nk = nk, Kept = kept, Scale = scale, Rank = rank, SingularValues = sv, Preconditioner = precond,
+            WarmStart = z0, SketchRows = s,
+        };
+    }
+
+    /// <summary>Step 3: LSQR on the preconditioned operator from the warm start, then x = P z and the exact residual.</summary>
+    internal static SolveReport Iterate(Factorization f, ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double ridge, double tolerance, int maxIterations)
+    {
+        var op = new Operator(a, rows, cols, f, ridge);
+        int r = f.Rank, mAug = op.RowsOut;
+        var z = (double[])f.WarmStart.Clone();
+        var u = new double[mAug];
+        var v = new double[r];
+        var w = new double[r];
+        var dz = new double[r];
+
+        // u = [b; 0] − M z₀
+        op.Apply(z, u);
+        for (int i = 0; i < mAug; i++) u[i] = (i < rows ? b[i] : 0.0) - u[i];
+        double beta = Normalize(u);
+        op.ApplyTranspose(u, v);
+        double alpha = Normalize(v);
+        v.CopyTo(w, 0);
+        double phiBar = beta, rhoBar = alpha, anorm = 0;
+        double bnorm = TensorPrimitives.Norm(b);
+        int iterations = 0;
+        var t = new double[mAug];
+        var g = new double[r];
+        while (alpha * beta > 0 && iterations < maxIterations)
+        {
+            iterations++;
+            // u = M v − α u
+            op.Apply(v, t);
+            for (int i = 0; i < mAug; i++) u[i] = t[i] - alpha * u[i];
+            beta = Normalize(u);
+            anorm = Math.Sqrt(anorm * anorm + alpha * alpha + beta * beta);
+            // v = Mᵀ u − β v
+            op.ApplyTranspose(u, g);
+            for (int k = 0; k < r; k++) v[k] = g[k] - beta * v[k];
+            alpha = Normalize(v);
+
+            double rho = Math.Sqrt(rhoBar * rhoBar + beta * beta);
+            double c = rhoBar / rho, s = beta / rho;
+            double theta = s * alpha;
+            rhoBar = -c * alpha;
+            double phi = c * phiBar;
+            phiBar = s * phiBar;
+            double t1 = phi / rho, t2 = -theta / rho;
+            for (int k = 0; k < r; k++)
+            {
+                dz[k] += t1 * w[k];
+                w[k] = v[k] + t2 * w[k];
+            }
+            double rnorm = phiBar, arnorm = phiBar * alpha * Math.Abs(c);
+            if (arnorm <= tolerance * anorm * rnorm || rnorm <= tolerance * bnorm) break;
+        }
+        for (int k = 0; k < r; k++) z[k] += dz[k];
+        Trace($"lsqr {iterations} it");
+
+        double[] x = op.Precondition(z);
+        double residual = DenseLeastSquares.Residual(a, rows, cols, x, b);
+        return new SolveReport(x, f.Rank, f.KeptCondition, residual, cols - f.Nk, SolverKind.Sketch, rows, cols, ridge)
+        {
+            SingularValues = f.SingularValues,
+            RhsNorm = bnorm,
+            Iterations = iterations,
+            SketchRows = f.SketchRows,
+        };
+    }
+
+    private static readonly bool s_trace = Environment.GetEnvironmentVariable("HGN_SOLVE_TRACE") == "1";
+    private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
+    private static void Trace(string what) { if (s_trace) Console.Error.WriteLine($"[sketch {s_clock.Elapsed.TotalSeconds:F3}] {what}"); }
+
+    private static double Normalize(Span<double> v)
+    {
+        double n = TensorPrimitives.Norm(v);
+        if (n > 0) TensorPrimitives.Multiply(v, 1.0 / n, v);
+        return n;
+    }
+
+    // S = I: the "sketch" is A D itself (small systems, where a sketch would not be smaller).
+    private static void CopyExact(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, int[] kept, double[] scale,
+        int nk, double[] w, int ld)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            ReadOnlySpan<double> row = a.Slice(i * cols, cols);
+            for (int k = 0; k < nk; k++) w[(long)k * ld + i] = row[kept[k]] * scale[k];
+            w[(long)nk * ld + i] = b[i];
+        }
+    }
+
+    /// <summary>
+    /// [S A D, S b] for the sparse sign embedding: row i of A goes to ζ distinct sketch rows with random signs ±1/√ζ.
+    /// Rows are bucketed by target (a counting sort keeps them in ascending order), then each sketch row is summed
+    /// from its own list, so threads own disjoint outputs and the sum order is fixed: deterministic.
+    /// </summary>
+    private static void ApplySparseSign(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, int[] kept, double[] scale,
+        int nk, int s, int seed, double[] w, int ld)
+    {
+        int zeta = Math.Min(NonzerosPerRow, s);
+        var target = new int[(long)rows * zeta];
+        var sign = new bool[(long)rows * zeta];
+        var rng = new Random(seed);
+        for (int i = 0; i < rows; i++)
+        {
+            long o = (long)i * zeta;
+            for (int q = 0; q < zeta; q++)
+            {
+                int k;
+                bool repeat;
+                do
+                {
+                    k = rng.Next(s);
+                    repeat = false;
+                    for (int e = 0; e < q; e++) repeat |= target[o + e] == k;
+                } while (repeat);
+                target[o + q] = k;
+                sign[o + q] = rng.Next(2) == 0;
+            }
+        }
+        var start = new int[s + 1];
+        foreach (int k in target) start[k + 1]++;
+        for (int k = 0; k < s; k++) start[k + 1] += start[k];
+        var fill = (int[])start.Clone();
+        var entries = new int[target.Length]; // row index, negated-and-shifted for a negative sign
+        for (long e = 0; e < target.Length; e++)
+        {
+            int i = (int)(e / zeta);
+            entries[fill[target[e]]++] = sign[e] ? i : ~i;
+        }
+
+        double inv = 1.0 / Math.Sqrt(zeta);
+        int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, s / 64));
+        unsafe
+        {
+            fixed (double* pa = a, pb = b)
+            {
+                double* ap = pa, bp = pb;
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                {
+                    int k0 = (int)((long)s * t / threads), k1 = (int)((long)s * (t + 1) / threads);
+                    var acc = new double[cols];
+                    for (int k = k0; k < k1; k++)
+                    {
+                        Array.Clear(acc);
+                        double sb = 0;
+                        for (int e = start[k]; e < start[k + 1]; e++)
+                        {
+                            int code = entries[e];
+                            int i = code >= 0 ? code : ~code;
+                            var row = new ReadOnlySpan<double>(ap + (long)i * cols, cols);
+                            if (code >= 0) { TensorPrimitives.Add(acc, row, acc); sb += bp[i]; }
+                            else { TensorPrimitives.Subtract(acc, row, acc); sb -= bp[i]; }
+                        }
+                        for (int j = 0; j < nk; j++) w[(long)j * ld + k] = acc[kept[j]] * scale[j] * inv;
+                        w[(long)nk * ld + k] = sb * inv;
+                    }
+                });
+            }
+        }
+    }
+
+    /// <summary>
+    /// M = [A; √λ D⁻¹] P on z (length r) and its transpose, with A row-major [rows, cols] and P = D V_r Σ_r⁻¹
+    /// [cols, r]; the √λ D⁻¹ rows (over the kept columns) exist only with a ridge. Products by dgemv.
+    /// </summary>
+    private readonly unsafe ref struct Operator
+    {
+        private readonly ReadOnlySpan<double> _a;
+        private readonly int _rows, _cols, _rank;
+        private readonly Factorization _f;
+        private readonly double _sqrtRidge;
+        private readonly double[] _x; // length cols
+
+        public Operator(ReadOnlySpan<double> a, int rows, int cols, Factorization f, double ridge)
+        {
+            _a = a; _rows = rows; _cols = cols; _f = f; _rank = f.Rank;
+            _sqrtRidge = ridge > 0 ? Math.Sqrt(ridge) : 0;
+            _x = new double[cols];
+            RowsOut = rows + (ridge > 0 ? f.Nk : 0);
+        }
+
+        public int RowsOut { get; }
+
+        /// <summary>x = P z, length cols (a new array).</summary>
+        public double[] Precondition(ReadOnlySpan<double> z)
+        {
+            var x = new double[_cols];
+            fixed (double* pp = _f.Preconditioner, pz = z, px = x)
+                OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.NoTrans, _cols, _rank, 1.0, pp, _rank, pz, 1, 0.0, px, 1);
+            return x;
+        }
+
+        /// <summary>y = M z, length RowsOut.</summary>
+        public void Apply(ReadOnlySpan<double> z, Span<double> y)
+        {
+            fixed (double* pp = _f.Preconditioner, pz = z, px = _x, pa = _a, py = y)
+            {
+                OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.NoTrans, _cols, _rank, 1.0, pp, _rank, pz, 1, 0.0, px, 1);
+                OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.NoTrans, _rows, _cols, 1.0, pa, _cols, px, 1, 0.0, py, 1);
+            }
+            if (_sqrtRidge > 0)
+                for (int k = 0; k < _f.Nk; k++) y[_rows + k] = _sqrtRidge * _x[_f.Kept[k]] / _f.Scale[k];
+        }
+
+        /// <summary>z = Mᵀ y, length r.</summary>
+        public void ApplyTranspose(ReadOnlySpan<double> y, Span<double> z)
+        {
+            fixed (double* pp = _f.Preconditioner, pz = z, px = _x, pa = _a, py = y)
+            {
+                OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.Trans, _rows, _cols, 1.0, pa, _cols, py, 1, 0.0, px, 1);
+                if (_sqrtRidge > 0)
+                    for (int k = 0; k < _f.Nk; k++) px[_f.Kept[k]] += _sqrtRidge * py[_rows + k] / _f.Scale[k];
+                OpenBlas.Dgemv(OpenBlas.RowMajor, OpenBlas.Trans, _cols, _rank, 1.0, pp, _rank, px, 1, 0.0, pz, 1);
+            }
+        }
+    }
+}
