@@ -1,6 +1,7 @@
 // `train`: fit a model to a data set (.npz, LAMMPS dump or extended XYZ) and save it.
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Engine.Solve;
 using Engine.Common;
 using Engine.Data;
 using Engine.Features;
@@ -26,13 +27,14 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "seed of the sampled layers", DefaultValueFactory = _ => 0 };
         var solver = new Option<string>("--solver") { Description = "auto (by shape and conditioning: gelsd for small systems, sketch for tall ones, cholesky where the sketch shows the Gram is well conditioned or the dense system does not fit in memory) | gelsd | qr | cholesky | sketch", DefaultValueFactory = _ => "auto" };
         var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
-        var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
+        var rcond = new Option<double>("--rcond") { Description = "gelsd/qr/sketch: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
+        var solverTol = new Option<double>("--solver-tol") { Description = "sketch: LSQR stopping tolerance on ‖(ZP)ᵀr‖/(‖ZP‖‖r‖) and ‖r‖/‖u‖", DefaultValueFactory = _ => DenseLeastSquares.SketchTolerance };
         var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
         var output = new Option<string>("--out") { Description = "model file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
-        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, output, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, solverTol, weighting, output, json }) cmd.Options.Add(o);
         var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
@@ -55,6 +57,7 @@ internal static class TrainCommand
                 Solver = r.GetValue(solver) == "auto" ? null : Names.Solver(r.GetValue(solver)!),
                 Ridge = r.GetValue(ridge),
                 Rcond = r.GetValue(rcond),
+                SolverTolerance = r.GetValue(solverTol),
                 Weighting = Names.Weighting(r.GetValue(weighting)!),
                 Progress = progress,
             };
@@ -89,6 +92,7 @@ internal static class TrainCommand
         ["residual_norm"] = Num(report.ResidualNorm),
         ["relative_residual"] = Num(report.RelativeResidual),
         ["solver_iterations"] = report.SolverIterations,
+        ["solver_factor_seconds"] = Num(report.SolverFactorSeconds),
         ["solver_requested"] = Names.Of(report.SolverRequested),
         ["zero_columns"] = report.ZeroColumns,
         ["anchor_energy"] = Num(report.AnchorEnergy),

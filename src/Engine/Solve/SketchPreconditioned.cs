@@ -32,8 +32,8 @@ internal static class SketchPreconditioned
     /// <summary>Sketch rows per kept column; 4 gives a preconditioned condition number of about 3.</summary>
     internal const int SketchRowsPerColumn = 4;
 
-    /// <summary>LSQR stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖.</summary>
-    internal const double DefaultTolerance = 1e-14;
+    /// <summary>LSQR stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖ (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
+    internal const double DefaultTolerance = DenseLeastSquares.SketchTolerance;
 
     /// <summary>LSQR iteration limit; the preconditioned problem needs about 40–60 iterations at the default tolerance.</summary>
     internal const int DefaultMaxIterations = 300;
@@ -53,6 +53,8 @@ internal static class SketchPreconditioned
         /// <summary>The sketch-and-solve solution in the preconditioned coordinates, length Rank.</summary>
         public required double[] WarmStart { get; init; }
         public required int SketchRows { get; init; }
+        /// <summary>Wall-clock seconds of <see cref="Factor"/>.</summary>
+        public required double Seconds { get; init; }
 
         /// <summary>σ₁ / σ_r over the kept singular values (the analogue of gelsd's report).</summary>
         public double KeptCondition => SingularValues[0] / SingularValues[Rank - 1];
@@ -65,10 +67,7 @@ internal static class SketchPreconditioned
     internal static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double rcond, double ridge, int seed, double tolerance = DefaultTolerance, int maxIterations = DefaultMaxIterations)
     {
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         Factorization f = Factor(a, rows, cols, b, rcond, ridge, seed);
-        Trace($"factor {sw.Elapsed.TotalSeconds:F3}");
-        if (Environment.GetEnvironmentVariable("HGN_SKETCH_TOL") is string tt) tolerance = double.Parse(tt);
         return Iterate(f, a, rows, cols, b, ridge, tolerance, maxIterations);
     }
 
@@ -76,6 +75,7 @@ internal static class SketchPreconditioned
     internal static unsafe Factorization Factor(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double rcond, double ridge, int seed)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var sumSquares = new double[cols];
         ColumnEquilibration.ColumnSumSquares(a, rows, cols, sumSquares);
         var kept = new int[cols];
@@ -93,7 +93,6 @@ internal static class SketchPreconditioned
 
         // Column-major [S A D, S b] with the ridge rows √λ I (exact, not sketched) below the sketch.
         var w = new double[(long)ld * (nk + 1)];
-        var sw = System.Diagnostics.Stopwatch.StartNew();
         if (exact) CopyExact(a, rows, cols, b, kept, scale, nk, w, ld);
         else ApplySparseSign(a, rows, cols, b, kept, scale, nk, s, seed, w, ld);
         if (ridge > 0)
@@ -102,7 +101,6 @@ internal static class SketchPreconditioned
             for (int k = 0; k < nk; k++) w[(long)k * ld + s + k] = sqrtRidge;
         }
 
-        Trace($"sketch {sw.Elapsed.TotalSeconds:F3}");
         int p = Math.Min(ld, nk);            // rows of R11 (and singular values)
         var tau = new double[Math.Min(ld, nk + 1)];
         var sv = new double[p];
@@ -114,8 +112,7 @@ internal static class SketchPreconditioned
             LapackException.ThrowIfFailed(Lapacke.Dgeqrf(Lapacke.ColMajor, ld, nk + 1, pw, ld, pt));
             // c = (Qᵀ S b)[0..p): the top of R's last column. R11 (p × nk, upper trapezoidal) is copied out with
             // the reflectors below its diagonal zeroed, since dgesdd works on a full matrix.
-            Trace($"qr {sw.Elapsed.TotalSeconds:F3}");
-            for (int i = 0; i < p; i++) c[i] = w[(long)nk * ld + i];
+                for (int i = 0; i < p; i++) c[i] = w[(long)nk * ld + i];
             var r = new double[(long)p * nk];
             for (int j = 0; j < nk; j++)
                 for (int i = 0; i <= Math.Min(j, p - 1); i++) r[(long)j * p + i] = w[(long)j * ld + i];
@@ -131,7 +128,6 @@ internal static class SketchPreconditioned
                 }
             }
         }
-        Trace($"svd {sw.Elapsed.TotalSeconds:F3}");
         if (!(sv[0] > 0)) throw ColumnEquilibration.NoInformation(cols, rows);
         int rank = 0;
         while (rank < p && sv[rank] > rcond * sv[0]) rank++;
@@ -153,7 +149,7 @@ internal static class SketchPreconditioned
         return new Factorization
         {
             Nk = nk, Kept = kept, Scale = scale, Rank = rank, SingularValues = sv, Preconditioner = precond,
-            WarmStart = z0, SketchRows = s,
+            WarmStart = z0, SketchRows = s, Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
     }
 
@@ -210,7 +206,6 @@ internal static class SketchPreconditioned
             if (arnorm <= tolerance * anorm * rnorm || rnorm <= tolerance * bnorm) break;
         }
         for (int k = 0; k < r; k++) z[k] += dz[k];
-        Trace($"lsqr {iterations} it");
 
         double[] x = op.Precondition(z);
         double residual = DenseLeastSquares.Residual(a, rows, cols, x, b);
@@ -220,12 +215,9 @@ internal static class SketchPreconditioned
             RhsNorm = bnorm,
             Iterations = iterations,
             SketchRows = f.SketchRows,
+            FactorSeconds = f.Seconds,
         };
     }
-
-    private static readonly bool s_trace = Environment.GetEnvironmentVariable("HGN_SOLVE_TRACE") == "1";
-    private static readonly System.Diagnostics.Stopwatch s_clock = System.Diagnostics.Stopwatch.StartNew();
-    private static void Trace(string what) { if (s_trace) Console.Error.WriteLine($"[sketch {s_clock.Elapsed.TotalSeconds:F3}] {what}"); }
 
     private static double Normalize(Span<double> v)
     {

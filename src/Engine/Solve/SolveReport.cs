@@ -56,6 +56,9 @@ public sealed record SolveReport(
     /// <summary>Iterations of the iterative solver (LSQR for <see cref="SolverKind.Sketch"/>); 0 for the direct solvers.</summary>
     public int Iterations { get; init; }
 
+    /// <summary>Sketch only: wall-clock seconds of the sketch and its QR and SVD (the rest of the solve is LSQR and the final residual); 0 otherwise.</summary>
+    public double FactorSeconds { get; init; }
+
     /// <summary>Sketch only: rows of the sketch S·A (equal to the rows of A when the sketch would not be smaller, then S = I); 0 otherwise.</summary>
     public int SketchRows { get; init; }
 }

@@ -24,7 +24,7 @@ public sealed class AssembledSystem
 
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed);
+        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance);
 }
 
 public static class SystemAssembly

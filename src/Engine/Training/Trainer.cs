@@ -51,6 +51,7 @@ public static class Trainer
             Rows = (int)report.Rows, Cols = report.Cols, Snapshots = data.Snapshots, Solver = report.Solver,
             Rank = report.Rank, ConditionEstimate = report.ConditionEstimate, ResidualNorm = report.ResidualNorm,
             ZeroColumns = report.ZeroColumns, RelativeResidual = report.RelativeResidual, SolverIterations = report.Iterations,
+            SolverFactorSeconds = report.FactorSeconds,
             SolverRequested = options.Solver ?? SolverKind.Auto, AnchorEnergy = system.AnchorEnergy, AnchorFromData = system.AnchorFromData,
             SamplingSeconds = samplingSeconds, AssemblySeconds = assemblySeconds, SolveSeconds = solveSeconds,
         });

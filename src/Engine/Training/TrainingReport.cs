@@ -18,6 +18,8 @@ public sealed record TrainingReport
     public double RelativeResidual { get; init; }
     /// <summary>LSQR iterations of the sketch solver; 0 for the direct solvers.</summary>
     public int SolverIterations { get; init; }
+    /// <summary>Sketch solver: seconds of the sketch, its QR and SVD, within <see cref="SolveSeconds"/>; 0 otherwise.</summary>
+    public double SolverFactorSeconds { get; init; }
     /// <summary>What was asked for: a solver, or <see cref="SolverKind.Auto"/> (then <see cref="Solver"/> is what the rule picked).</summary>
     public SolverKind SolverRequested { get; init; } = SolverKind.Auto;
     /// <summary>H₀ of the anchor row, and whether it came from the data (else H₀ = 0, which leaves the dynamics unchanged).</summary>
