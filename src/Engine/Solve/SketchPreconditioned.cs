@@ -35,6 +35,9 @@ internal static class SketchPreconditioned
     /// <summary>Bound on how far the sketch's singular-value ratios can be off A D's: ((1 + √(n/s)) / (1 − √(n/s)) = 3 at s = 4n).</summary>
     internal const double DistortionFactor = 3;
 
+    /// <summary>Columns per panel of the sketch application.</summary>
+    private const int Panel = 128;
+
     /// <summary>LSQR stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖ (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
     internal const double DefaultTolerance = DenseLeastSquares.SketchTolerance;
 
@@ -248,8 +251,9 @@ internal static class SketchPreconditioned
 
     /// <summary>
     /// [S A D, S b] for the sparse sign embedding: row i of A goes to ζ distinct sketch rows with random signs ±1/√ζ.
-    /// Rows are bucketed by target (a counting sort keeps them in ascending order), then each sketch row is summed
-    /// from its own list, so threads own disjoint outputs and the sum order is fixed: deterministic.
+    /// A is read once, in column panels of <see cref="Panel"/> columns whose s-row sketch panel (≈ 5 MB at s = 5124)
+    /// stays in cache while every row of A is scattered into it; threads own disjoint panels and add rows in
+    /// ascending order, so the result does not depend on the thread count: deterministic.
     /// </summary>
     private static void ApplySparseSign(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, int[] kept, double[] scale,
         int nk, int s, int seed, double[] w, int ld)
@@ -275,44 +279,51 @@ internal static class SketchPreconditioned
                 sign[o + q] = rng.Next(2) == 0;
             }
         }
-        var start = new int[s + 1];
-        foreach (int k in target) start[k + 1]++;
-        for (int k = 0; k < s; k++) start[k + 1] += start[k];
-        var fill = (int[])start.Clone();
-        var entries = new int[target.Length]; // row index, negated-and-shifted for a negative sign
+        double inv = 1.0 / Math.Sqrt(zeta);
+        var sb = new double[s];
         for (long e = 0; e < target.Length; e++)
         {
-            int i = (int)(e / zeta);
-            entries[fill[target[e]]++] = sign[e] ? i : ~i;
+            double bi = b[(int)(e / zeta)];
+            sb[target[e]] += sign[e] ? bi : -bi;
         }
+        for (int k = 0; k < s; k++) w[(long)nk * ld + k] = sb[k] * inv;
 
-        double inv = 1.0 / Math.Sqrt(zeta);
-        int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, s / 64));
+        int panels = (cols + Panel - 1) / Panel;
+        int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, panels));
         unsafe
         {
-            fixed (double* pa = a, pb = b)
+            fixed (double* pa = a)
             {
-                double* ap = pa, bp = pb;
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-                {
-                    int k0 = (int)((long)s * t / threads), k1 = (int)((long)s * (t + 1) / threads);
-                    var acc = new double[cols];
-                    for (int k = k0; k < k1; k++)
+                double* ap = pa;
+                Parallel.For(0, panels, new ParallelOptions { MaxDegreeOfParallelism = threads },
+                    () => new double[(long)s * Panel],
+                    (panel, _, sp) =>
                     {
-                        Array.Clear(acc);
-                        double sb = 0;
-                        for (int e = start[k]; e < start[k + 1]; e++)
+                        int c0 = panel * Panel, width = Math.Min(Panel, cols - c0);
+                        Array.Clear(sp, 0, s * width);
+                        for (int i = 0; i < rows; i++)
                         {
-                            int code = entries[e];
-                            int i = code >= 0 ? code : ~code;
-                            var row = new ReadOnlySpan<double>(ap + (long)i * cols, cols);
-                            if (code >= 0) { TensorPrimitives.Add(acc, row, acc); sb += bp[i]; }
-                            else { TensorPrimitives.Subtract(acc, row, acc); sb -= bp[i]; }
+                            var segment = new ReadOnlySpan<double>(ap + (long)i * cols + c0, width);
+                            long o = (long)i * zeta;
+                            for (int q = 0; q < zeta; q++)
+                            {
+                                var dst = sp.AsSpan(target[o + q] * width, width);
+                                if (sign[o + q]) TensorPrimitives.Add(dst, segment, dst);
+                                else TensorPrimitives.Subtract(dst, segment, dst);
+                            }
                         }
-                        for (int j = 0; j < nk; j++) w[(long)j * ld + k] = acc[kept[j]] * scale[j] * inv;
-                        w[(long)nk * ld + k] = sb * inv;
-                    }
-                });
+                        int j = 0;
+                        while (j < nk && kept[j] < c0) j++;
+                        for (; j < nk && kept[j] < c0 + width; j++)
+                        {
+                            int col = kept[j] - c0;
+                            double f = scale[j] * inv;
+                            long wc = (long)j * ld;
+                            for (int k = 0; k < s; k++) w[wc + k] = sp[k * width + col] * f;
+                        }
+                        return sp;
+                    },
+                    _ => { });
             }
         }
     }
