@@ -55,10 +55,15 @@ internal static class Names
         "cholesky" => SolverKind.Cholesky,
         "gelsd" => SolverKind.Gelsd,
         "qr" => SolverKind.Qr,
-        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'auto', 'gelsd' (SVD, as the paper), 'qr' (rank-revealing QR) or 'cholesky' (regularised normal equations, streamed)"),
+        "sketch" => SolverKind.Sketch,
+        "auto" => SolverKind.Auto,
+        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'auto', 'gelsd' (SVD, as the paper), 'qr' (rank-revealing QR), 'cholesky' (regularised normal equations, streamed) or 'sketch' (randomized sketch-and-precondition LSQR)"),
     };
 
-    public static string Of(SolverKind k) => k switch { SolverKind.Cholesky => "cholesky", SolverKind.Gelsd => "gelsd", _ => "qr" };
+    public static string Of(SolverKind k) => k switch
+    {
+        SolverKind.Cholesky => "cholesky", SolverKind.Gelsd => "gelsd", SolverKind.Qr => "qr", SolverKind.Sketch => "sketch", _ => "auto",
+    };
 
     public static RowWeighting Weighting(string s) => s switch
     {

@@ -1,6 +1,7 @@
 // `train`: fit a model to a data set (.npz, LAMMPS dump or extended XYZ) and save it.
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Engine.Solve;
 using Engine.Common;
 using Engine.Data;
 using Engine.Features;
@@ -24,16 +25,17 @@ internal static class TrainCommand
         var widthEdge = new Option<int?>("--width-edge") { Description = "graph: edge-encoder width (default 128)" };
         var widthMsg = new Option<int?>("--width-msg") { Description = "graph: message-layer width (default 1024)" };
         var seed = new Option<int>("--seed") { Description = "seed of the sampled layers", DefaultValueFactory = _ => 0 };
-        var solver = new Option<string>("--solver") { Description = "auto (gelsd while the dense system fits in memory, else cholesky) | gelsd | qr | cholesky", DefaultValueFactory = _ => "auto" };
+        var solver = new Option<string>("--solver") { Description = "auto (by shape and conditioning: gelsd for small systems, sketch for tall ones, cholesky where the sketch shows the Gram is well conditioned or the dense system does not fit in memory) | gelsd | qr | cholesky | sketch", DefaultValueFactory = _ => "auto" };
         var ridge = new Option<double>("--ridge") { Description = "cholesky: ridge relative to the mean diagonal of the equilibrated Gram matrix", DefaultValueFactory = _ => 1e-12 };
-        var rcond = new Option<double>("--rcond") { Description = "gelsd/qr: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
+        var rcond = new Option<double>("--rcond") { Description = "gelsd/qr/sketch: relative singular-value cutoff", DefaultValueFactory = _ => 1e-13 };
+        var solverTol = new Option<double>("--solver-tol") { Description = "sketch: LSQR stopping tolerance on ‖(ZP)ᵀr‖/(‖ZP‖‖r‖) and ‖r‖/‖u‖", DefaultValueFactory = _ => DenseLeastSquares.SketchTolerance };
         var weighting = new Option<string>("--weighting") { Description = "none | balanced (q̇ and ṗ rows scaled to equal RMS)", DefaultValueFactory = _ => "none" };
         var speciesNames = new Option<string?>("--species-names") { Description = "pair: species names stored in the model (hosts such as KIM/LAMMPS match species by name), as LABEL:NAME entries, LABEL being the data's label of the species: LAMMPS dump type (\"1:Ar,2:Kr\"), extended-XYZ species (\"Ar:argon\") or, for .npz, the species code (\"0:Ar\"). Unlisted species keep their label. Default: the labels (LAMMPS types \"1\", \"2\", …; extended-XYZ species; .npz codes \"0\", \"1\", …)" };
         var output = new Option<string>("--out") { Description = "model file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
-        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, weighting, speciesNames, output, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, solverTol, weighting, speciesNames, output, json }) cmd.Options.Add(o);
         var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
@@ -56,6 +58,7 @@ internal static class TrainCommand
                 Solver = r.GetValue(solver) == "auto" ? null : Names.Solver(r.GetValue(solver)!),
                 Ridge = r.GetValue(ridge),
                 Rcond = r.GetValue(rcond),
+                SolverTolerance = r.GetValue(solverTol),
                 Weighting = Names.Weighting(r.GetValue(weighting)!),
                 Progress = progress,
             };
@@ -95,6 +98,10 @@ internal static class TrainCommand
         ["rank"] = report.Rank,
         ["condition_estimate"] = Num(report.ConditionEstimate),
         ["residual_norm"] = Num(report.ResidualNorm),
+        ["relative_residual"] = Num(report.RelativeResidual),
+        ["solver_iterations"] = report.SolverIterations,
+        ["solver_factor_seconds"] = Num(report.SolverFactorSeconds),
+        ["solver_requested"] = Names.Of(report.SolverRequested),
         ["zero_columns"] = report.ZeroColumns,
         ["anchor_energy"] = Num(report.AnchorEnergy),
         ["anchor_from_data"] = report.AnchorFromData,

@@ -1,4 +1,4 @@
-// Dense least squares min ‖A x − b‖₂ on an in-memory matrix, by SVD (gelsd), pivoted QR (gelsy) or Cholesky.
+// Dense least squares min ‖A x − b‖₂ on an in-memory matrix, by SVD (gelsd), pivoted QR (gelsy), Cholesky, a sketch, or auto.
 using Engine.Common;
 using Engine.Interop;
 using static Engine.Interop.Interop;
@@ -13,6 +13,12 @@ namespace Engine.Solve;
 public static class DenseLeastSquares
 {
     /// <summary>
+    /// Default LSQR tolerance of the sketch solver: stop when ‖(AP)ᵀr‖ ≤ tol·‖AP‖·‖r‖ or ‖r‖ ≤ tol·‖b‖. On the default
+    /// lattice 1e-14 takes 40 iterations, 1e-10 takes 28, and both give gelsd's residual and test MSE (perf/RESULTS.md).
+    /// </summary>
+    public const double SketchTolerance = 1e-14;
+
+    /// <summary>
     /// Solves the least-squares problem with the chosen <paramref name="kind"/>.
     /// </summary>
     /// <param name="a">A, row-major [rows, cols]: <c>a[i*cols + j]</c>. Not modified (the QR/SVD solvers work on an
@@ -22,16 +28,18 @@ public static class DenseLeastSquares
     /// <param name="cols">Number of unknowns n ≥ 1.</param>
     /// <param name="b">Right-hand side, length rows. Not modified.</param>
     /// <param name="kind">The algorithm; see <see cref="SolverKind"/>.</param>
-    /// <param name="rcond">Gelsd/Qr: relative cutoff, 0 ≤ rcond &lt; 1; singular values (Gelsd) or the condition of the
-    /// kept triangular block (Qr) are cut at rcond relative to the largest. Ignored by Cholesky.</param>
+    /// <param name="rcond">Gelsd/Qr/Sketch: relative cutoff, 0 ≤ rcond &lt; 1; singular values (Gelsd; the sketch's for
+    /// Sketch) or the condition of the kept triangular block (Qr) are cut at rcond relative to the largest. Ignored by Cholesky.</param>
     /// <param name="ridge">Relative ridge λ ≥ 0 in the equilibrated coordinates (unit-norm columns): Gelsd/Qr append
-    /// √λ·I rows, Cholesky adds λ to the diagonal of the equilibrated Gram, so all three solve the same problem.
+    /// √λ·I rows (Sketch: to the operator and, unsketched, to its sketch), Cholesky adds λ to the diagonal of the equilibrated Gram, so all three solve the same problem.
     /// Cholesky with λ = 0 throws on a singular Gram matrix.</param>
+    /// <param name="seed">Sketch (and Auto when it sketches): seed of the random embedding; same seed, same bits.</param>
+    /// <param name="tolerance">Sketch: LSQR stopping tolerance, 0 &lt; tolerance &lt; 1 (see <see cref="SketchTolerance"/>).</param>
     /// <returns>The solution and its diagnostics; the residual is ‖A x − b‖₂ computed from A, without the ridge term.</returns>
     /// <exception cref="RankDeficientSystemException">Every column of A is zero, or (Cholesky) the normal equations are singular at this ridge.</exception>
     /// <exception cref="InvalidInputException">A or b hold NaN/Inf, or rcond/ridge are out of range.</exception>
     public static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
-        double rcond = 1e-13, double ridge = 0)
+        double rcond = 1e-13, double ridge = 0, int seed = 0, double tolerance = SketchTolerance)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
@@ -43,6 +51,8 @@ public static class DenseLeastSquares
             throw new InvalidInputException($"The rank cutoff rcond must satisfy 0 ≤ rcond < 1, got {rcond}. Fix: pass e.g. --rcond 1e-13.");
         if (!(ridge >= 0) || !double.IsFinite(ridge))
             throw new InvalidInputException($"The ridge must be a finite number ≥ 0, got {ridge}. Fix: pass e.g. --ridge 1e-12.");
+        if (!(tolerance > 0 && tolerance < 1))
+            throw new InvalidInputException($"The solver tolerance must satisfy 0 < tolerance < 1, got {tolerance}. Fix: pass e.g. --solver-tol 1e-14.");
         for (int i = 0; i < b.Length; i++)
         {
             if (!double.IsFinite(b[i]))
@@ -53,12 +63,26 @@ public static class DenseLeastSquares
         }
         NativeLibraries.EnsureLoaded();
 
-        return kind switch
+        double bnorm = System.Numerics.Tensors.TensorPrimitives.Norm(b);
+        SolveReport report = kind switch
         {
             SolverKind.Gelsd or SolverKind.Qr => SolveOrthogonal(a, rows, cols, b, kind, rcond, ridge),
             SolverKind.Cholesky => SolveCholesky(a, rows, cols, b, ridge),
+            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed, tolerance),
+            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed, tolerance),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown solver."),
         };
+        return report with { RhsNorm = bnorm };
+    }
+
+    // The rule and its reasons are in SolverChoice.
+    private static SolveReport SolveAuto(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double rcond, double ridge, int seed, double tolerance)
+    {
+        if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge);
+        var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed);
+        if (SolverChoice.GramIsSafe(f)) return SolveCholesky(a, rows, cols, b, ridge);
+        return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, tolerance, SketchPreconditioned.DefaultMaxIterations);
     }
 
     private static SolveReport SolveCholesky(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, double ridge)

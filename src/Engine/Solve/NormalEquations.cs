@@ -166,7 +166,10 @@ public sealed class NormalEquations
             Solver: SolverKind.Cholesky,
             Rows: Rows,
             Cols: n,
-            Ridge: lambda);
+            Ridge: lambda)
+        {
+            RhsNorm = Math.Sqrt(RhsSquaredNorm),
+        };
     }
 
     // Factorises F = gs + λI (gs itself is not modified) and solves F y = rs. The matrices are symmetric, so

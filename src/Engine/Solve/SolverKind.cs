@@ -25,4 +25,21 @@ public enum SolverKind
     /// The fastest (method.md §10 item 5); needs a ridge when G is (numerically) singular.
     /// </summary>
     Cholesky,
+
+    /// <summary>
+    /// Randomized sketch-and-precondition (Blendenpik/LSRN, method.md §10): a seeded sparse sign sketch S·A of
+    /// about 4·n rows, a truncated SVD of the sketch as right preconditioner (singular values ≤ (rcond/3)·s_max
+    /// dropped: with the sketch's distortion that keeps at least what gelsd keeps), then LSQR on the
+    /// well-conditioned preconditioned operator, started from the sketch-and-solve solution. O(m·n) per iteration
+    /// instead of gelsd's O(m·n²); gelsd's residual, or lower where gelsd's cutoff drops useful directions
+    /// (see <see cref="SketchPreconditioned"/>).
+    /// </summary>
+    Sketch,
+
+    /// <summary>
+    /// Chosen by shape and conditioning (<see cref="SolverChoice"/>): gelsd for small or square-ish systems,
+    /// the sketch solver for tall ones, and Cholesky of the Gram matrix where the sketch shows it is well enough
+    /// conditioned. The report names the solver actually used, never <see cref="Auto"/>.
+    /// </summary>
+    Auto,
 }

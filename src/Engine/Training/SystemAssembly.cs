@@ -24,7 +24,7 @@ public sealed class AssembledSystem
 
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond);
+        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance);
 }
 
 public static class SystemAssembly
@@ -87,18 +87,18 @@ public static class SystemAssembly
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = columnSumSquares, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData };
     }
 
-    /// <summary>gelsd when the dense Z fits the budget (and .NET's array limit), else the streamed Cholesky; an explicit dense choice that does not fit is refused.</summary>
+    /// <summary>Auto (SolverChoice's rule on the dense Z) when Z fits the budget (and .NET's array limit), else the streamed Cholesky; an explicit dense choice that does not fit is refused.</summary>
     private static SolverKind ChooseSolver(TrainingOptions o, long rows, int cols, Action<string> progress)
     {
         long values = rows * cols;
         bool fits = values <= Array.MaxLength && values * sizeof(double) <= o.MaxDenseBytes;
-        if (o.Solver is SolverKind explicitSolver)
+        if (o.Solver is SolverKind explicitSolver && explicitSolver != SolverKind.Auto)
         {
             if (explicitSolver != SolverKind.Cholesky && values > Array.MaxLength)
                 throw new Common.InvalidInputException($"the dense system ({rows} × {cols}) is too large for {explicitSolver}; use --solver cholesky, which streams the normal equations");
             return explicitSolver;
         }
-        if (fits) return SolverKind.Gelsd;
+        if (fits) return SolverKind.Auto;
         progress($"the dense system ({rows} × {cols}, {values * 8.0 / (1 << 30):F1} GiB) exceeds the dense budget: streaming the normal equations (Cholesky)");
         return SolverKind.Cholesky;
     }

@@ -37,6 +37,8 @@ public static class Trainer
         progress($"solving with {system.Solver}");
         var report = system.Solve(options);
         double solveSeconds = clock.Elapsed.TotalSeconds;
+        progress($"solved with {report.Solver}: rank {report.Rank}, condition estimate {report.ConditionEstimate:g3}, " +
+                 $"relative residual {report.RelativeResidual:g3}" + (report.Iterations > 0 ? $", {report.Iterations} LSQR iterations" : ""));
 
         int F = features.FeatureCount;
         var theta = report.X.AsSpan(0, F).ToArray();
@@ -49,7 +51,9 @@ public static class Trainer
         {
             Rows = (int)report.Rows, Cols = report.Cols, Snapshots = data.Snapshots, Solver = report.Solver,
             Rank = report.Rank, ConditionEstimate = report.ConditionEstimate, ResidualNorm = report.ResidualNorm,
-            ZeroColumns = report.ZeroColumns, AnchorEnergy = system.AnchorEnergy, AnchorFromData = system.AnchorFromData,
+            ZeroColumns = report.ZeroColumns, RelativeResidual = report.RelativeResidual, SolverIterations = report.Iterations,
+            SolverFactorSeconds = report.FactorSeconds,
+            SolverRequested = options.Solver ?? SolverKind.Auto, AnchorEnergy = system.AnchorEnergy, AnchorFromData = system.AnchorFromData,
             SamplingSeconds = samplingSeconds, AssemblySeconds = assemblySeconds, SolveSeconds = solveSeconds,
         });
     }

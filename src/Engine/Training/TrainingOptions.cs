@@ -31,16 +31,19 @@ public sealed record TrainingOptions
     /// </summary>
     public IReadOnlyList<string>? SpeciesNames { get; init; }
     /// <summary>
-    /// The solver; null = automatic: gelsd (the paper's SVD least squares, accurate to round-off on ill-conditioned
-    /// random features) while the dense system fits in <see cref="MaxDenseBytes"/>, else the streamed Cholesky of the
-    /// regularised normal equations (the normal equations square cond(Z), so Cholesky stalls near 1e-9 where gelsd
-    /// reaches 1e-18 on the default lattice — measured, see README).
+    /// The solver; null (or <see cref="SolverKind.Auto"/>) = automatic: while the dense system fits in
+    /// <see cref="MaxDenseBytes"/>, <see cref="SolverChoice"/>'s rule on it (gelsd for small or square-ish systems,
+    /// the sketch solver for tall ill-conditioned ones, Cholesky where the sketch shows the Gram matrix is safe);
+    /// beyond that, the streamed Cholesky of the regularised normal equations (which squares cond(Z), so it stalls
+    /// near 1e-9 where gelsd and the sketch reach 1e-18 on the default lattice — measured, see perf/RESULTS.md).
     /// </summary>
     public SolverKind? Solver { get; init; }
     /// <summary>Largest dense system Z (bytes) the automatic choice materialises for gelsd/QR.</summary>
     public long MaxDenseBytes { get; init; } = 3L << 30;
     /// <summary>Relative singular-value cutoff of gelsd / QR (the paper's group uses 1e-13).</summary>
     public double Rcond { get; init; } = 1e-13;
+    /// <summary>LSQR stopping tolerance of the sketch solver (<see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
+    public double SolverTolerance { get; init; } = DenseLeastSquares.SketchTolerance;
     /// <summary>Ridge of the Cholesky solver relative to the mean diagonal of the equilibrated Gram matrix.</summary>
     public double Ridge { get; init; } = 1e-12;
     public RowWeighting Weighting { get; init; } = RowWeighting.None;

@@ -14,6 +14,14 @@ public sealed record TrainingReport
     public required double ConditionEstimate { get; init; }
     public required double ResidualNorm { get; init; }
     public required int ZeroColumns { get; init; }
+    /// <summary>The final relative residual ‖Z w − u‖₂ / ‖u‖₂ of the solve (the anchor row included, no ridge term).</summary>
+    public double RelativeResidual { get; init; }
+    /// <summary>LSQR iterations of the sketch solver; 0 for the direct solvers.</summary>
+    public int SolverIterations { get; init; }
+    /// <summary>Sketch solver: seconds of the sketch, its QR and SVD, within <see cref="SolveSeconds"/>; 0 otherwise.</summary>
+    public double SolverFactorSeconds { get; init; }
+    /// <summary>What was asked for: a solver, or <see cref="SolverKind.Auto"/> (then <see cref="Solver"/> is what the rule picked).</summary>
+    public SolverKind SolverRequested { get; init; } = SolverKind.Auto;
     /// <summary>H₀ of the anchor row, and whether it came from the data (else H₀ = 0, which leaves the dynamics unchanged).</summary>
     public required double AnchorEnergy { get; init; }
     public required bool AnchorFromData { get; init; }

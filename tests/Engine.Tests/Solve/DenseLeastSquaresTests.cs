@@ -1,4 +1,4 @@
-// DenseLeastSquares: exact and noisy systems, equilibration, rank deficiency and input errors, for all three solvers.
+// DenseLeastSquares: exact and noisy systems, equilibration, rank deficiency and input errors, for every solver.
 using Engine.Common;
 using Engine.Solve;
 using NUnit.Framework;
@@ -10,7 +10,7 @@ namespace Engine.Tests.Solve;
 public sealed class DenseLeastSquaresTests
 {
     private const int Rows = 200, Cols = 30;
-    private static readonly SolverKind[] AllKinds = [SolverKind.Gelsd, SolverKind.Qr, SolverKind.Cholesky];
+    private static readonly SolverKind[] AllKinds = [SolverKind.Gelsd, SolverKind.Qr, SolverKind.Cholesky, SolverKind.Sketch];
 
     [TestCaseSource(nameof(AllKinds))]
     public void ConsistentSystemRecoversTheTrueSolution(SolverKind kind)
@@ -204,10 +204,12 @@ public sealed class DenseLeastSquaresTests
         SolveReport svd = DenseLeastSquares.Solve(a, 50, 10, b, SolverKind.Gelsd, ridge: 0.5);
         SolveReport qr = DenseLeastSquares.Solve(a, 50, 10, b, SolverKind.Qr, ridge: 0.5);
         SolveReport chol = DenseLeastSquares.Solve(a, 50, 10, b, SolverKind.Cholesky, ridge: 0.5);
+        SolveReport sketch = DenseLeastSquares.Solve(a, 50, 10, b, SolverKind.Sketch, ridge: 0.5);
         SolveReport plain = DenseLeastSquares.Solve(a, 50, 10, b, SolverKind.Gelsd);
 
         SolveAssert.VectorsClose(svd.X, qr.X, 1e-12, "qr vs gelsd");
         SolveAssert.VectorsClose(svd.X, chol.X, 1e-12, "cholesky vs gelsd");
+        SolveAssert.VectorsClose(svd.X, sketch.X, 1e-12, "sketch vs gelsd");
         Assert.That(Norm(svd.X), Is.LessThan(Norm(plain.X)), "a large ridge shrinks the solution");
         Assert.That(svd.ResidualNorm, Is.GreaterThan(plain.ResidualNorm), "and costs fit");
     }

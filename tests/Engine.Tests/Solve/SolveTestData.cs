@@ -142,4 +142,46 @@ internal static class SolveTestData
             }
         return a;
     }
+
+    /// <summary>Row-major [rows, cols] with orthonormal columns: MGS twice, like <see cref="OrthonormalColumns"/>, but on contiguous columns (fast for rows in the thousands).</summary>
+    public static double[] OrthonormalColumnsFast(int rows, int cols, int seed)
+    {
+        double[] g = RandomMatrix(cols, rows, seed); // row k = column k of U
+        for (int pass = 0; pass < 2; pass++)
+            for (int k = 0; k < cols; k++)
+            {
+                var qk = g.AsSpan(k * rows, rows);
+                for (int p = 0; p < k; p++)
+                {
+                    var qp = g.AsSpan(p * rows, rows);
+                    double dot = System.Numerics.Tensors.TensorPrimitives.Dot<double>(qp, qk);
+                    for (int i = 0; i < rows; i++) qk[i] -= dot * qp[i];
+                }
+                double norm = Norm(qk);
+                for (int i = 0; i < rows; i++) qk[i] /= norm;
+            }
+        var u = new double[rows * cols];
+        for (int k = 0; k < cols; k++)
+            for (int i = 0; i < rows; i++) u[i * cols + k] = g[k * rows + i];
+        return u;
+    }
+
+    /// <summary>U diag(s) Vᵀ with U row-major [rows, cols] and V row-major [cols, cols].</summary>
+    public static double[] FromSvd(double[] u, double[] s, double[] v, int rows, int cols)
+    {
+        var vs = new double[cols * cols]; // vs[k, j] = s_k V[j, k]
+        for (int k = 0; k < cols; k++)
+            for (int j = 0; j < cols; j++) vs[k * cols + j] = s[k] * v[j * cols + k];
+        var a = new double[rows * cols];
+        for (int i = 0; i < rows; i++)
+        {
+            var row = a.AsSpan(i * cols, cols);
+            for (int k = 0; k < cols; k++)
+            {
+                double uik = u[i * cols + k];
+                if (uik != 0) System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<double>(vs.AsSpan(k * cols, cols), uik, row, row);
+            }
+        }
+        return a;
+    }
 }

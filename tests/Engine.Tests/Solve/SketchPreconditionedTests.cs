@@ -1,0 +1,138 @@
+// The sketch-and-precondition solver: determinism, accuracy against simple baselines, condition estimate, exact and ridge paths.
+using Engine.Solve;
+using NUnit.Framework;
+using static Engine.Tests.Solve.SolveTestData;
+
+namespace Engine.Tests.Solve;
+
+[TestFixture]
+public sealed class SketchPreconditionedTests
+{
+    [Test]
+    public void SameSeedGivesTheSameBitsAndAnotherSeedTheSameResidual()
+    {
+        const int m = 4000, n = 100;
+        var (a, b, _, _) = SolverAgreementTests.IllConditioned(m, n, seed: 601);
+        SolveReport first = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, seed: 7);
+        SolveReport again = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, seed: 7);
+        SolveReport other = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, seed: 8);
+
+        Assert.That(again.X, Is.EqualTo(first.X), "same seed, same bits");
+        Assert.That((again.Iterations, again.ConditionEstimate, again.ResidualNorm), Is.EqualTo((first.Iterations, first.ConditionEstimate, first.ResidualNorm)));
+        Assert.That(other.X, Is.Not.EqualTo(first.X), "another seed is another sketch");
+        SolveAssert.ScalarsClose(first.RelativeResidual, other.RelativeResidual, 1e-6, "but the same optimum");
+    }
+
+    [Test]
+    public void RecoversAKnownSolutionWhereSimpleBaselinesFail()
+    {
+        // Consistent system with cond 1e6 and full rank: the known x is the unique least-squares solution.
+        const int m = 3000, n = 64;
+        var s = new double[n];
+        for (int k = 0; k < n; k++) s[k] = Math.Pow(10, -6.0 * k / (n - 1));
+        double[] a = FromSvd(OrthonormalColumnsFast(m, n, seed: 611), s, OrthonormalColumns(n, n, seed: 612), m, n);
+        double[] xTrue = RandomVector(n, seed: 613);
+        double[] b = Multiply(a, m, n, xTrue);
+
+        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch);
+        double sketchError = RelativeError(xTrue, sketch.X);
+        Assert.That(sketchError, Is.LessThan(1e-8), "forward error ≈ κ·ε");
+        Assert.That(sketch.RelativeResidual, Is.LessThan(1e-13));
+
+        // Baseline 1: normal equations, whose error grows like κ²ε.
+        double choleskyError = RelativeError(xTrue, DenseLeastSquares.Solve(a, m, n, b, SolverKind.Cholesky).X);
+        Assert.That(choleskyError, Is.GreaterThan(100 * sketchError), $"cholesky {choleskyError:g3} vs sketch {sketchError:g3}");
+
+        // Baseline 2: plain (unpreconditioned) CGLS with the same number of products by A and Aᵀ.
+        double cglsError = RelativeError(xTrue, Cgls(a, m, n, b, sketch.Iterations + 1));
+        Assert.That(cglsError, Is.GreaterThan(1e4 * sketchError), $"plain CGLS {cglsError:g3} vs sketch {sketchError:g3}");
+    }
+
+    [Test]
+    public void ConditionEstimateIsWithinASmallFactorOfTheTrueCondition()
+    {
+        // 32 columns of equal norm, singular values 1 … 1e6: equilibration keeps cond₂ = 1e6; 512 rows > 4·32, so S is a real sketch.
+        const int m = 512, n = 32;
+        var s = new double[n];
+        for (int k = 0; k < n; k++) s[k] = Math.Pow(10, 6.0 * k / (n - 1));
+        double[] a = KnownSingularValues(m, s, seed: 621);
+        double[] b = RandomVector(m, seed: 622);
+
+        SolveReport svd = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Gelsd);
+        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch);
+        double truth = svd.SingularValues![0] / svd.SingularValues[^1];
+        Assert.That(truth, Is.EqualTo(1e6).Within(1e-6).Percent, "gelsd's singular values are exact");
+        Assert.That(sketch.SketchRows, Is.EqualTo(4 * n));
+        Assert.That(sketch.ConditionEstimate, Is.InRange(truth / 3, truth * 3));
+        for (int k = 0; k < n; k++)
+            Assert.That(sketch.SingularValues![k] / svd.SingularValues[k], Is.InRange(1 / 3.0, 3.0), $"singular value {k}");
+    }
+
+    [Test]
+    public void WithoutRoomToSketchItIsExact()
+    {
+        // 100 rows < 4·40: the sketch would not be smaller, so S = I and the "preconditioner" is the exact SVD.
+        double[] a = RandomMatrix(100, 40, seed: 631);
+        double[] b = RandomVector(100, seed: 632);
+        SolveReport svd = DenseLeastSquares.Solve(a, 100, 40, b, SolverKind.Gelsd);
+        SolveReport sketch = DenseLeastSquares.Solve(a, 100, 40, b, SolverKind.Sketch);
+        Assert.That(sketch.SketchRows, Is.EqualTo(100));
+        Assert.That(sketch.Iterations, Is.LessThanOrEqualTo(3));
+        SolveAssert.VectorsClose(svd.X, sketch.X, SolveAssert.WellConditioned, "exact sketch vs gelsd");
+    }
+
+    [Test]
+    public void RidgeMatchesGelsdOnATallSystem()
+    {
+        const int m = 3000, n = 64;
+        var (a, b, _, _) = SolverAgreementTests.IllConditioned(m, n, seed: 641);
+        SolveReport svd = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Gelsd, ridge: 1e-6);
+        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, ridge: 1e-6);
+        Assert.That(sketch.SketchRows, Is.EqualTo(4 * n));
+        SolveAssert.VectorsClose(svd.X, sketch.X, 1e-8, "ridge-regularised solutions");
+    }
+
+    private static double RelativeError(double[] truth, double[] x)
+    {
+        double e = 0;
+        for (int i = 0; i < x.Length; i++) e += (x[i] - truth[i]) * (x[i] - truth[i]);
+        return Math.Sqrt(e) / Norm(truth);
+    }
+
+    // Textbook CGLS from x = 0, `iterations` products by A and by Aᵀ each.
+    private static double[] Cgls(double[] a, int m, int n, double[] b, int iterations)
+    {
+        var x = new double[n];
+        var r = (double[])b.Clone();
+        double[] s = MultiplyTransposed(a, m, n, r);
+        var p = (double[])s.Clone();
+        double gamma = Dot(s, s);
+        for (int it = 0; it < iterations && gamma > 0; it++)
+        {
+            double[] q = Multiply(a, m, n, p);
+            double alpha = gamma / Dot(q, q);
+            for (int j = 0; j < n; j++) x[j] += alpha * p[j];
+            for (int i = 0; i < m; i++) r[i] -= alpha * q[i];
+            s = MultiplyTransposed(a, m, n, r);
+            double next = Dot(s, s);
+            for (int j = 0; j < n; j++) p[j] = s[j] + next / gamma * p[j];
+            gamma = next;
+        }
+        return x;
+    }
+
+    private static double[] MultiplyTransposed(double[] a, int m, int n, double[] r)
+    {
+        var y = new double[n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) y[j] += a[i * n + j] * r[i];
+        return y;
+    }
+
+    private static double Dot(double[] u, double[] v)
+    {
+        double s = 0;
+        for (int i = 0; i < u.Length; i++) s += u[i] * v[i];
+        return s;
+    }
+}
