@@ -1,4 +1,4 @@
-// The least-squares head: dense gelsd / pivoted QR / Cholesky and the streamed normal equations on one matrix.
+// The least-squares head: dense gelsd / pivoted QR / Cholesky / sketch-and-precondition and the streamed normal equations on one matrix.
 using BenchmarkDotNet.Attributes;
 using Engine.Solve;
 
@@ -28,6 +28,9 @@ public class SolveBench
 
     [Benchmark]
     public SolveReport Cholesky() => DenseLeastSquares.Solve(_a, Rows, Cols, _b, SolverKind.Cholesky, ridge: 1e-12);
+
+    [Benchmark]
+    public SolveReport Sketch() => DenseLeastSquares.Solve(_a, Rows, Cols, _b, SolverKind.Sketch);
 
     [Benchmark]
     public SolveReport NormalEquations() => AccumulateAndSolve();

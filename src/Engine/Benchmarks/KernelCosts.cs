@@ -71,6 +71,17 @@ public static class KernelCosts
     public static (double Flops, double Bytes) Gelsd(int m, int n) => (2.0 * m * n * n + 11.0 * n * n * n, 3.0 * m * n * 8);
 
     /// <summary>
+    /// The sketch-and-precondition solver on an m×n system with s sketch rows, ζ nonzeros per row of A, rank r and
+    /// k LSQR iterations: the sketch application ζ·m·n adds, dgeqrf of the s×n sketch 2sn² − 2n³/3, dgesdd of the
+    /// n×n factor ≈ 22n³ (Golub &amp; Van Loan's R-SVD count with U and V), and per iteration two passes over A (A·v and
+    /// Aᵀ·u, 4mn) plus the two applications of the n×r preconditioner (4nr). Bytes: A read once for the sketch and twice
+    /// per iteration, 8·m·n·(1 + 2k); the iterations are memory-bound, so GB/s is the figure to compare with the copy peak.
+    /// </summary>
+    public static (double Flops, double Bytes) Sketch(int m, int n, int s, int zeta, int r, int k) =>
+        ((double)zeta * m * n + 2.0 * s * n * n - 2.0 / 3 * n * n * n + 22.0 * n * n * n + k * (4.0 * m * n + 4.0 * n * r),
+         8.0 * m * n * (1 + 2 * k));
+
+    /// <summary>
     /// <see cref="Features.PairPotentialFeatures.EvaluatePotential"/> with gradient over E pairs at width W (tanh):
     /// per pair W·(2 + A + 4) + 24: pre-activation (copy + FMA), σ/σ', θ·σ and (θ∘w)·σ' (2 flops each per neuron),
     /// then cutoff function, dV/dr and the scatter. Bytes: the edge list (I, J: 8, Dr: 24, R: 8 = 40 per pair) and

@@ -104,6 +104,11 @@ public static class Roofline
         var (a, b) = BenchFixtures.RandomFeatureSystem(m, cols);
         var gelsd = KernelCosts.Gelsd(m, cols);
         Add(new("gelsd_solve", $"{m}×{cols}", gelsd.Flops, gelsd.Bytes, Time(() => DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Gelsd), minSeconds)));
+        // The sketch-and-precondition solver on the same system; its iteration count and rank come from one solve first.
+        var probe = DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch);
+        var sketch = KernelCosts.Sketch(m, cols, probe.SketchRows, SketchPreconditioned.NonzerosPerRow, probe.Rank, probe.Iterations);
+        Add(new("sketch_solve", $"{m}×{cols}, {probe.Iterations} LSQR iterations", sketch.Flops, sketch.Bytes,
+            Time(() => DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch), minSeconds)));
 
         // Force evaluation on a Lennard-Jones configuration: the learned pair model against plain LJ, same loop.
         int particles = quick ? 128 : 3 * 512 + 7, width = quick ? 32 : 256;
