@@ -30,26 +30,7 @@ export KIM_API_MODEL_DRIVERS_DIR=$work/collection/md KIM_API_PORTABLE_MODELS_DIR
 mkdir -p "$KIM_API_MODEL_DRIVERS_DIR" "$KIM_API_PORTABLE_MODELS_DIR" "$KIM_API_SIMULATOR_MODELS_DIR"
 
 # 1. Training data: LAMMPS lj/cut argon (the end-to-end test's system), 256 atoms, 41 snapshots.
-cat > in.data <<'IN'
-units metal
-atom_style atomic
-boundary p p p
-lattice fcc 5.26
-region box block 0 4 0 4 0 4
-create_box 1 box
-create_atoms 1 box
-mass 1 39.948
-pair_style lj/cut 8.5
-pair_coeff 1 1 0.0104 3.40
-pair_modify shift yes
-velocity all create 90.0 4928459 loop geom
-timestep 0.002
-fix 1 all nve
-run 500
-dump d all custom 10 md.lammpstrj id type x y z vx vy vz fx fy fz
-dump_modify d sort id format float %.17g
-run 400
-IN
+cp "$root/native/examples/lammps/in.argon_data" in.data
 lmp -in in.data -log log.data -screen none
 
 # 2. Learn, export, install.

@@ -5,6 +5,7 @@ using System.Text;
 using Engine.Data;
 using Engine.Simulation;
 using Engine.Tests.Data;
+using Engine.Tests.Support;
 using NUnit.Framework;
 using static Engine.Tests.Cli.CliHarness;
 
@@ -118,27 +119,8 @@ public class MdDataCliTests
     {
         string? lmp = new[] { "lmp", "lmp_serial", "lmp_mpi" }.Select(FindOnPath).FirstOrDefault(p => p is not null);
         if (lmp is null) Assert.Ignore("no LAMMPS binary (lmp, lmp_serial, lmp_mpi) on PATH; this test runs LAMMPS to write a dump and is skipped");
-        // Argon in metal units, 256 atoms of fcc at 5.26 Å, lj/cut 8.5 Å; NVE after velocity create at 90 K.
-        string input = """
-            units metal
-            atom_style atomic
-            boundary p p p
-            lattice fcc 5.26
-            region box block 0 4 0 4 0 4
-            create_box 1 box
-            create_atoms 1 box
-            mass 1 39.948
-            pair_style lj/cut 8.5
-            pair_coeff 1 1 0.0104 3.40
-            velocity all create 90.0 4928459 loop geom
-            timestep 0.002
-            fix 1 all nve
-            run 500
-            dump d all custom 10 md.lammpstrj id type x y z vx vy vz fx fy fz
-            dump_modify d sort id format float %.17g
-            run 400
-            """;
-        File.WriteAllText(_dir.File("in.lj"), input);
+        // The repository's argon deck: 256 atoms of fcc at 5.26 Å in metal units, lj/cut 8.5 Å, NVE at 90 K, 41 frames.
+        File.Copy(Path.Combine(RepoPaths.Root, "native", "examples", "lammps", "in.argon_data"), _dir.File("in.lj"));
         var psi = new ProcessStartInfo(lmp!, "-in in.lj -log none -screen none") { WorkingDirectory = _dir.Path, UseShellExecute = false };
         using (var p = Process.Start(psi)!) { p.WaitForExit(120_000); Assert.That(p.ExitCode, Is.EqualTo(0), "LAMMPS failed"); }
         string dump = _dir.File("md.lammpstrj"), model = _dir.File("argon.model");

@@ -25,18 +25,6 @@ public class KimLammpsTests
 {
     private const string ModelName = "RFHGN_LJArgon__MO_000000000001_000";
 
-    // The start of the LAMMPS input shared by every run: argon, metal units, fcc lattice at 5.26 Å.
-    private const string Lattice = """
-        units metal
-        atom_style atomic
-        boundary p p p
-        lattice fcc 5.26
-        region box block 0 4 0 4 0 4
-        create_box 1 box
-        create_atoms 1 box
-        mass 1 39.948
-        """;
-
     // lj/cut with pair_modify shift yes: the learned φ has no additive constant and vanishes at the cutoff (the engine
     // fixes the energy zero at separated particles), so the potential energy to compare with is that of the shifted LJ.
     private const string LjPair = """
@@ -64,18 +52,7 @@ public class KimLammpsTests
         using var dir = new TempDirectory();
         var clock = Stopwatch.StartNew();
         // 1. LAMMPS writes the training data (and the thermalised configuration the KIM run starts from).
-        File.WriteAllText(dir.File("in.lj"), $"""
-            {Lattice}
-            {LjPair}
-            velocity all create 90.0 4928459 loop geom
-            timestep 0.002
-            fix 1 all nve
-            run 500
-            write_data start.data nocoeff
-            dump d all custom 10 md.lammpstrj id type x y z vx vy vz fx fy fz
-            dump_modify d sort id format float %.17g
-            run 400
-            """);
+        File.Copy(Path.Combine(RepoPaths.Root, "native", "examples", "lammps", "in.argon_data"), dir.File("in.lj"));
         RunLammps(lmp!, dir, "in.lj", "log.lj", env: null);
 
         // 2. The engine learns φ, named Ar so KIM (and `kim interactions Ar`) can match it.
