@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Common;
 using Engine.Dynamics;
+using Engine.Model;
 
 namespace Engine.CApi;
 
@@ -46,9 +47,7 @@ internal static unsafe class ComputeExports
             {
                 int d = ws.Model.Dimension;
                 int n = NativeInput.Count(natoms, "natoms", d);
-                if (!ws.Model.IsSeparable)
-                    throw new InvalidInputException($"hgn_compute serves separable models (H = T(p) + V(q)); this {ws.Model.Family} model depends on q and p jointly: use hgn_time_derivatives or hgn_step");
-                if (virial != null && d != 3) throw new InvalidInputException($"'virial' is defined for 3-dimensional models; this model has d = {d} (pass NULL)");
+                RequirePotential(ws.Model, "hgn_compute", virial != null);
                 var q = NativeInput.Doubles(positions, n * d, "positions");
                 var evaluator = ws.Evaluator(n, null, species, cell, edges, nedges);
                 double v = evaluator.EvaluatePotential(q, NativeInput.Output(forces, n * d), NativeInput.Output(virial, 6), NativeInput.Output(perAtomEnergy, n));
@@ -72,11 +71,9 @@ internal static unsafe class ComputeExports
             {
                 int d = ws.Model.Dimension;
                 int n = NativeInput.Count(natoms, "natoms", d);
-                if (!ws.Model.IsSeparable)
-                    throw new InvalidInputException($"hgn_compute_neighbors serves separable models (H = T(p) + V(q)); this {ws.Model.Family} model depends on q and p jointly: use hgn_time_derivatives or hgn_step");
+                RequirePotential(ws.Model, "hgn_compute_neighbors", virial != null);
                 if (ws.Model.Graph.UsesFixedEdges)
                     throw new InvalidInputException("hgn_compute_neighbors serves cutoff models; this model was trained on a fixed topology: use hgn_compute with its 'edges'");
-                if (virial != null && d != 3) throw new InvalidInputException($"'virial' is defined for 3-dimensional models; this model has d = {d} (pass NULL)");
                 if (positions == null) throw new InvalidInputException($"'positions' is NULL; it must point to natoms·d = {(long)n * d} doubles");
                 if (neighborOffsets == null) throw new InvalidInputException($"'neighbor_offsets' is NULL; it must point to natoms + 1 = {(long)n + 1} CSR offsets");
                 if (n > int.MaxValue - 1) throw new InvalidInputException($"'natoms' = {n} is too large for this engine");
@@ -97,6 +94,15 @@ internal static unsafe class ComputeExports
             finally { ws.Exit(); }
         }
         catch (Exception e) { return LastError.Set(e); }
+    }
+
+    /// <summary>The checks shared by the potential entry points: a separable model, and a virial only in 3-D.</summary>
+    private static void RequirePotential(HamiltonianModel model, string function, bool virialRequested)
+    {
+        if (!model.IsSeparable)
+            throw new InvalidInputException($"{function} serves separable models (H = T(p) + V(q)); this {model.Family} model depends on q and p jointly: use hgn_time_derivatives or hgn_step");
+        if (virialRequested && model.Dimension != 3)
+            throw new InvalidInputException($"'virial' is defined for 3-dimensional models; this model has d = {model.Dimension} (pass NULL)");
     }
 
     [UnmanagedCallersOnly(EntryPoint = "hgn_time_derivatives", CallConvs = [typeof(CallConvCdecl)])]
