@@ -71,6 +71,13 @@ public static class KernelCosts
     public static (double Flops, double Bytes) Gelsd(int m, int n) => (2.0 * m * n * n + 11.0 * n * n * n, 3.0 * m * n * 8);
 
     /// <summary>
+    /// <see cref="Solve.NormalEquations.Solve"/> on an accumulated n×n Gram matrix: dpotrf n³/3, dpotrs 2n², dpocon and
+    /// the residual ≈ 4n², the equilibrated copy and the factor's copy. Bytes: G read, its equilibrated copy written, the
+    /// factor's copy written and read by dpotrf: 4·n²·8.
+    /// </summary>
+    public static (double Flops, double Bytes) CholeskySolve(int n) => (n * (double)n * n / 3 + 6.0 * n * n, 4.0 * n * n * 8);
+
+    /// <summary>
     /// The sketch-and-precondition solver on an m×n system with s sketch rows, ζ nonzeros per row of A, rank r and
     /// k LSQR iterations: the sketch application ζ·m·n adds, dgeqrf of the s×n sketch 2sn² − 2n³/3, dgesdd of the
     /// n×n factor ≈ 22n³ (Golub &amp; Van Loan's R-SVD count with U and V), and per iteration two passes over A (A·v and

@@ -110,6 +110,15 @@ public static class Roofline
         Add(new("sketch_solve", $"{m}×{cols}, {probe.Iterations} LSQR iterations", sketch.Flops, sketch.Bytes,
             Time(() => DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch), minSeconds)));
 
+        // The solve of the streamed path at a large width: Cholesky of an accumulated Gram matrix (its dsyrk belongs to the
+        // assembly row above). This is the solve that runs when the dense Z does not fit in memory.
+        int gramCols = quick ? 128 : 3072;
+        var (ga, gb) = BenchFixtures.RandomFeatureSystem(gramCols + 512, gramCols);
+        var normal = new NormalEquations(gramCols);
+        normal.Accumulate(ga, gramCols + 512, gb);
+        var chol = KernelCosts.CholeskySolve(gramCols);
+        Add(new("cholesky_solve", $"Gram {gramCols}²", chol.Flops, chol.Bytes, Time(() => normal.Solve(1e-12), minSeconds)));
+
         // Force evaluation on a Lennard-Jones configuration: the learned pair model against plain LJ, same loop.
         int particles = quick ? 128 : 3 * 512 + 7, width = quick ? 32 : 256;
         var lj = BenchFixtures.LennardJones(particles, width);
