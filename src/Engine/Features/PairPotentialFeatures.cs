@@ -125,46 +125,51 @@ public sealed class PairPotentialFeatures : IFeatureMap, IParticleRangeJacobian
     }
 
     /// <summary>
-    /// Rows of particles [first, first + count) only, from their incident edges. An edge with both ends in the range
-    /// is evaluated once (from its lower end); one that leaves the range is evaluated by every range it touches.
+    /// Rows of a block of particles only (see <see cref="IParticleRangeJacobian"/>), from their incident edges. An edge with
+    /// both ends in the block is evaluated once (from its lower index); one that leaves the block is evaluated by every
+    /// block it touches.
     /// </summary>
     public void EvaluateJacobianRows(Snapshot s, EdgeIncidence incidence, int first, int count, Span<double> jp, Span<double> jq, int stride, FeatureWorkspace ws)
     {
-        int d = Dimension, F = FeatureCount, W = Radial.Width, end = first + count;
-        if (first < 0 || count < 0 || end > s.Particles) throw new ArgumentOutOfRangeException(nameof(count), $"particle range [{first}, {end}) outside [0, {s.Particles})");
+        int d = Dimension, F = FeatureCount, W = Radial.Width;
         if (incidence.Particles != s.Particles) throw new ArgumentException("the incidence lists were built for another snapshot", nameof(incidence));
+        incidence.SelectBlock(first, count);
+        var members = incidence.Order.Slice(first, count);
         for (int row = 0; row < count * d; row++)
         {
             jp.Slice(row * stride, F).Clear();
             jq.Slice(row * stride, F).Clear();
         }
-        for (int i = first; i < end; i++)
+        for (int m = 0; m < count; m++)
+        {
+            int i = members[m];
             for (int a = 0; a < d; a++)
-                jp[((i - first) * d + a) * stride + s.Species[i]] = s.P[i * d + a] / s.Mass[i];
+                jp[(m * d + a) * stride + s.Species[i]] = s.P[i * d + a] / s.Mass[i];
+        }
 
         Span<double> g = ws.Buffer(3, W);
         var edges = s.Edges;
-        for (int p = first; p < end; p++)
+        foreach (int p in members)
         {
             foreach (int e in incidence.EdgesOf(p))
             {
                 int i = edges.I[e], j = edges.J[e];
-                bool iIn = i >= first && i < end, jIn = j >= first && j < end;
-                if (iIn && jIn && Math.Min(i, j) != p) continue;   // already done from its lower end
+                int mi = incidence.MemberIndex(i), mj = incidence.MemberIndex(j);
+                if (mi >= 0 && mj >= 0 && Math.Min(i, j) != p) continue;   // already done from its lower end
                 if (!EdgeDerivative(edges.R[e], g, ws)) continue;
                 double r = edges.R[e];
                 int col = SpeciesCount + PairType(s.Species[i], s.Species[j]) * W;
                 for (int a = 0; a < d; a++)
                 {
                     double u = edges.Dr[e * d + a] / r;
-                    if (jIn)
+                    if (mj >= 0)
                     {
-                        var rowJ = jq.Slice(((j - first) * d + a) * stride + col, W);
+                        var rowJ = jq.Slice((mj * d + a) * stride + col, W);
                         TensorPrimitives.MultiplyAdd(g, u, rowJ, rowJ);
                     }
-                    if (iIn)
+                    if (mi >= 0)
                     {
-                        var rowI = jq.Slice(((i - first) * d + a) * stride + col, W);
+                        var rowI = jq.Slice((mi * d + a) * stride + col, W);
                         TensorPrimitives.MultiplyAdd(g, -u, rowI, rowI);
                     }
                 }

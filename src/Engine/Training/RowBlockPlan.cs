@@ -7,14 +7,14 @@ namespace Engine.Training;
 /// <summary>
 /// A fixed list of row blocks over the snapshots, computed from the counts alone (so every run and every worker
 /// count sees the same blocks). A snapshot whose 2·N·d rows fit the budget is never split, and whole snapshots are
-/// batched up to the budget; a larger one is cut into particle ranges when the feature map supports it
+/// batched up to the budget; a larger one is cut into runs of its Morton particle order (spatially compact blocks) when the feature map supports it
 /// (<see cref="IParticleRangeJacobian"/>), else it is one block of its own (graph models: their rows are not local).
 /// </summary>
 internal sealed class RowBlockPlan
 {
     private readonly int _snapshots, _particles, _dimension, _snapshotsPerBlock, _particlesPerBlock, _blocksPerSnapshot;
 
-    /// <summary>True when blocks are particle ranges of one snapshot.</summary>
+    /// <summary>True when blocks are runs of one snapshot's Morton particle order (<see cref="EdgeIncidence.Order"/>).</summary>
     public bool Split { get; }
     /// <summary>Number of blocks.</summary>
     public int Count { get; }
@@ -51,7 +51,7 @@ internal sealed class RowBlockPlan
 
     /// <summary>
     /// Block <paramref name="b"/>: snapshots [Snapshot, Snapshot + SnapshotCount) and, of each, particles
-    /// [First, First + ParticleCount) (all of them unless <see cref="Split"/>).
+    /// at positions [First, First + ParticleCount) of the Morton order (all of them, in index order, unless <see cref="Split"/>).
     /// </summary>
     public (int Snapshot, int SnapshotCount, int First, int ParticleCount) this[int b]
     {

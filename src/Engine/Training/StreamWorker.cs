@@ -26,6 +26,7 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
         var incidence = plan.Split ? new EdgeIncidence() : null;
         var block = new double[(long)plan.MaxRows * cols];
         var rhs = new double[plan.MaxRows];
+        var targets = plan.Split ? new double[plan.MaxRows] : [];
         int perSnapshot = 2 * data.StateSize, built = -1;
         for (int b = blocks.Start; b < blocks.End; b++)
         {
@@ -36,11 +37,11 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
                 if (built != m0)
                 {
                     topology.Build(data.QOf(m0), data.Particles, edges);
-                    incidence!.Build(edges, data.Particles);
+                    incidence!.Build(edges, data.QOf(m0), data.Particles, data.Dimension);
                     built = m0;
                 }
                 HamiltonRows.FillParticleRange(features, (IParticleRangeJacobian)features, SystemAssembly.Snap(data, m0, edges), incidence!,
-                    first, pc, data.DqOf(m0), data.DpOf(m0), wq, wp, block.AsSpan(0, rows * cols), rhs.AsSpan(0, rows), ws);
+                    first, pc, data.DqOf(m0), data.DpOf(m0), wq, wp, block.AsSpan(0, rows * cols), rhs.AsSpan(0, rows), targets.AsSpan(0, rows), ws);
             }
             else
             {

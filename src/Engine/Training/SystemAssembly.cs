@@ -72,7 +72,7 @@ public static class SystemAssembly
         if (solver == SolverKind.Cholesky)
         {
             var plan = RowBlockPlan.For(data, features, o.RowsPerBlock);
-            int threads = Math.Min(WorkerCount(o), plan.Count);
+            int threads = Math.Max(1, Math.Min(WorkerCount(o), plan.Count));
             var partials = new StreamWorker[threads];
             RunWorkers(threads, w =>
             {

@@ -48,7 +48,7 @@ public sealed record TrainingOptions
     public int MaxSamplingRows { get; init; } = 100_000;
     /// <summary>
     /// Rows per assembled block of the streamed normal equations: whole snapshots are batched up to it, and a larger
-    /// snapshot is cut into particle ranges when the family allows it (pair), else it is one block (graph families).
+    /// snapshot is cut into spatially compact particle blocks when the family allows it (pair), else it is one block (graph families).
     /// </summary>
     public int RowsPerBlock { get; init; } = 4096;
     /// <summary>
