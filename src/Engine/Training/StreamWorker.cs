@@ -19,7 +19,12 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
     /// <summary>Σ of squares per column over this worker's rows, <c>[cols]</c>.</summary>
     public double[] ColumnSumSquares { get; } = new double[cols];
 
-    public void Run((int Start, int End) blocks, Action<string>? progress)
+    /// <summary>
+    /// Assembles blocks [start, end). <paramref name="anchor"/>, when given, is called once with the edges of snapshot 0
+    /// as soon as this worker has built them (worker 0's first block always holds snapshot 0), so the anchor row needs
+    /// no neighbour search of its own.
+    /// </summary>
+    public void Run((int Start, int End) blocks, Action<string>? progress, Action<EdgeBuffer>? anchor = null)
     {
         var ws = features.CreateWorkspace();
         var edges = new EdgeBuffer();
@@ -28,6 +33,7 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
         var rhs = new double[plan.MaxRows];
         var targets = plan.Split ? new double[plan.MaxRows] : [];
         int perSnapshot = 2 * data.StateSize, built = -1;
+        int reportEvery = Math.Max(50, (blocks.End - blocks.Start) / 10);
         for (int b = blocks.Start; b < blocks.End; b++)
         {
             var (m0, mc, first, pc) = plan[b];
@@ -39,6 +45,7 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
                     topology.Build(data.QOf(m0), data.Particles, edges);
                     incidence!.Build(edges, data.QOf(m0), data.Particles, data.Dimension);
                     built = m0;
+                    if (m0 == 0) anchor?.Invoke(edges);
                 }
                 HamiltonRows.FillParticleRange(features, (IParticleRangeJacobian)features, SystemAssembly.Snap(data, m0, edges), incidence!,
                     first, pc, data.DqOf(m0), data.DpOf(m0), wq, wp, block.AsSpan(0, rows * cols), rhs.AsSpan(0, rows), targets.AsSpan(0, rows), ws);
@@ -49,13 +56,14 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
                 {
                     int m = m0 + k;
                     topology.Build(data.QOf(m), data.Particles, edges);
+                    if (m == 0) anchor?.Invoke(edges);
                     HamiltonRows.FillSnapshot(features, SystemAssembly.Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
                         block.AsSpan(k * perSnapshot * cols, perSnapshot * cols), rhs.AsSpan(k * perSnapshot, perSnapshot), ws);
                 }
             }
             SystemAssembly.AddColumnSumSquares(block.AsSpan(0, rows * cols), cols, ColumnSumSquares);
             Normal.Accumulate(block.AsSpan(0, rows * cols), rows, rhs.AsSpan(0, rows));
-            if (progress is not null && (b - blocks.Start) % 50 == 0)
+            if (progress is not null && (b - blocks.Start) % reportEvery == 0)
                 progress($"  assembled block {b + 1 - blocks.Start}/{blocks.End - blocks.Start} of the first worker (snapshot {m0 + 1}/{data.Snapshots})");
         }
     }

@@ -61,11 +61,9 @@ public static class SystemAssembly
         double h0 = fromData ? data.H![anchor] : 0.0;
         var anchorRow = new double[cols];
         double anchorRhs = 0;
-        // The last worker forms the anchor row before its share of rows, so it overlaps the other workers' rows.
-        void FillAnchor()
+        void FillAnchor(EdgeBuffer? anchorEdges)
         {
-            var anchorEdges = new EdgeBuffer();
-            topology.Build(data.QOf(anchor), data.Particles, anchorEdges);
+            if (anchorEdges is null) topology.Build(data.QOf(anchor), data.Particles, anchorEdges = new EdgeBuffer());
             anchorRhs = HamiltonRows.FillAnchor(features, Snap(data, anchor, anchorEdges), h0, 1.0, anchorRow, features.CreateWorkspace());
         }
 
@@ -76,9 +74,9 @@ public static class SystemAssembly
             var partials = new StreamWorker[threads];
             RunWorkers(threads, w =>
             {
-                if (w == threads - 1) FillAnchor();
+                // Worker 0 builds snapshot 0 (the anchor) first and forms the anchor row from those edges.
                 var worker = partials[w] = new StreamWorker(data, topology, features, plan, cols, wq, wp);
-                worker.Run(Partition(plan.Count, threads, w), w == 0 ? progress : null);
+                worker.Run(Partition(plan.Count, threads, w), w == 0 ? progress : null, w == 0 ? FillAnchor : null);
             });
             var normal = partials[0].Normal;
             var columnSumSquares = partials[0].ColumnSumSquares;
@@ -99,7 +97,8 @@ public static class SystemAssembly
         // Each worker writes the rows of its own snapshots: no reduction, so Z has the sequential bits.
         RunWorkers(denseThreads, w =>
         {
-            if (w == denseThreads - 1) FillAnchor();
+            // The last worker forms the anchor row before its share of rows, so it overlaps the other workers' rows.
+            if (w == denseThreads - 1) FillAnchor(null);
             var (m0, m1) = Partition(data.Snapshots, denseThreads, w);
             var ws = features.CreateWorkspace();
             var edges = new EdgeBuffer();

@@ -127,6 +127,29 @@ public class SystemAssemblyTests
     }
 
     [Test]
+    public void StreamedNormalEquationsAreThoseOfTheDenseSystem()
+    {
+        var data = Lj.Value;
+        var s = Sampled(data, Pair);
+        var dense = Assemble(data, s, Pair with { Solver = SolverKind.Gelsd, Threads = 2 });
+        var streamed = Assemble(data, s, Pair with { Solver = SolverKind.Cholesky, Threads = 2, RowsPerBlock = 90 });
+        int n = dense.Cols, rows = dense.Rows;
+        var gram = new double[n * n];
+        var rhs = new double[n];
+        for (int r = 0; r < rows; r++)
+            for (int a = 0; a < n; a++)
+            {
+                rhs[a] += dense.Z![r * n + a] * dense.U![r];
+                for (int b = 0; b < n; b++) gram[a * n + b] += dense.Z[r * n + a] * dense.Z[r * n + b];
+            }
+        // Includes the anchor row, which the streamed path forms from its first worker's edges of snapshot 0.
+        Assert.That(streamed.Normal!.Rows, Is.EqualTo(rows));
+        Assert.That(MaxRelativeDifference(gram, streamed.Normal.Gram), Is.LessThan(1e-13));
+        Assert.That(MaxRelativeDifference(rhs, streamed.Normal.Rhs), Is.LessThan(1e-13));
+        Assert.That(streamed.Normal.Gram[n * n - 1], Is.EqualTo(1.0), "θ₀'s column is 1 in the anchor row only");
+    }
+
+    [Test]
     public void ThreadCountBelowOneIsRefused()
     {
         var data = Lj.Value;
