@@ -33,9 +33,10 @@ internal static class TrainCommand
         var speciesNames = new Option<string?>("--species-names") { Description = "pair: species names stored in the model (hosts such as KIM/LAMMPS match species by name), as LABEL:NAME entries, LABEL being the data's label of the species: LAMMPS dump type (\"1:Ar,2:Kr\"), extended-XYZ species (\"Ar:argon\") or, for .npz, the species code (\"0:Ar\"). Unlisted species keep their label. Default: the labels (LAMMPS types \"1\", \"2\", …; extended-XYZ species; .npz codes \"0\", \"1\", …)" };
         var output = new Option<string>("--out") { Description = "model file to write", Required = true };
         var json = new Option<bool>("--json") { Description = "print one JSON object on stdout" };
+        var threads = new Option<int?>("--threads") { Description = "assembly workers (fixed partition: same bits on every run; default every core, 1 = sequential)" };
 
         var cmd = new Command("train", "Fit the linear head of a random-feature Hamiltonian model to phase-space data.");
-        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, solverTol, weighting, speciesNames, output, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, family, construction, sampler, activation, width, widthNode, widthEdge, widthMsg, seed, solver, ridge, rcond, solverTol, weighting, speciesNames, output, json, threads }) cmd.Options.Add(o);
         var loading = DataLoading.AddTo(cmd);
         cmd.SetAction(r => Run("train", r.GetValue(json), progress =>
         {
@@ -60,6 +61,7 @@ internal static class TrainCommand
                 Rcond = r.GetValue(rcond),
                 SolverTolerance = r.GetValue(solverTol),
                 Weighting = Names.Weighting(r.GetValue(weighting)!),
+                Threads = r.GetValue(threads) is int t ? Names.Positive(t, "--threads") : null,
                 Progress = progress,
             };
             if (r.GetValue(speciesNames) is not null && fam != ModelFamily.Pair)

@@ -34,10 +34,43 @@ public static class HamiltonRows
     public static void FillSnapshot(IFeatureMap features, Snapshot s, ReadOnlySpan<double> dq, ReadOnlySpan<double> dp,
         double weightDq, double weightDp, Span<double> block, Span<double> rhs, FeatureWorkspace ws)
     {
-        int nd = s.Particles * s.Dimension, F = features.FeatureCount, stride = F + 1;
+        int nd = s.Particles * s.Dimension, stride = features.FeatureCount + 1;
         var jp = block[..(nd * stride)];
         var jq = block.Slice(nd * stride, nd * stride);
         features.EvaluateJacobian(s, jp, jq, stride, ws);
+        WeightRows(features.FeatureCount, nd, dq, dp, weightDq, weightDp, jp, jq, rhs);
+    }
+
+    /// <summary>
+    /// The rows of the particles <c>incidence.Order[first, first + count)</c> of one snapshot, for a block bounded by rows
+    /// rather than by snapshots: <paramref name="block"/> <c>[2·count·d, F + 1]</c> holds the q̇ rows of those particles
+    /// (in that order), then their ṗ rows, each weighted as in <see cref="FillSnapshot"/>; <paramref name="rhs"/>
+    /// <c>[2·count·d]</c> likewise. <paramref name="rhsScratch"/> is <c>[2·count·d]</c> scratch.
+    /// <paramref name="dq"/> and <paramref name="dp"/> are the whole snapshot's <c>[N·d]</c>.
+    /// </summary>
+    public static void FillParticleRange(IFeatureMap features, IParticleRangeJacobian rows, Snapshot s, EdgeIncidence incidence,
+        int first, int count, ReadOnlySpan<double> dq, ReadOnlySpan<double> dp, double weightDq, double weightDp,
+        Span<double> block, Span<double> rhs, Span<double> rhsScratch, FeatureWorkspace ws)
+    {
+        int d = s.Dimension, nd = count * d, stride = features.FeatureCount + 1;
+        var jp = block[..(nd * stride)];
+        var jq = block.Slice(nd * stride, nd * stride);
+        rows.EvaluateJacobianRows(s, incidence, first, count, jp, jq, stride, ws);
+        Span<double> dqBlock = rhsScratch[..nd], dpBlock = rhsScratch.Slice(nd, nd);
+        var members = incidence.Order.Slice(first, count);
+        for (int m = 0; m < count; m++)
+            for (int a = 0; a < d; a++)
+            {
+                dqBlock[m * d + a] = dq[members[m] * d + a];
+                dpBlock[m * d + a] = dp[members[m] * d + a];
+            }
+        WeightRows(features.FeatureCount, nd, dqBlock, dpBlock, weightDq, weightDp, jp, jq, rhs);
+    }
+
+    private static void WeightRows(int F, int nd, ReadOnlySpan<double> dq, ReadOnlySpan<double> dp, double weightDq, double weightDp,
+        Span<double> jp, Span<double> jq, Span<double> rhs)
+    {
+        int stride = F + 1;
         for (int row = 0; row < nd; row++)
         {
             ScaleRow(jp.Slice(row * stride, stride), weightDq);

@@ -13,7 +13,7 @@ namespace Engine.Features;
 /// With a cutoff r_c, <c>f_c(r) = (1 − (r/r_c)²)²</c> makes energy and force vanish continuously at r_c; a fixed
 /// topology uses f_c = 1. Every column is invariant under translation, rotation and permutation, so Σ forces = 0.
 /// </summary>
-public sealed class PairPotentialFeatures : IFeatureMap
+public sealed class PairPotentialFeatures : IFeatureMap, IParticleRangeJacobian
 {
     public ModelFamily Family => ModelFamily.Pair;
     public int Dimension { get; }
@@ -105,21 +105,12 @@ public sealed class PairPotentialFeatures : IFeatureMap
             for (int a = 0; a < d; a++)
                 jp[(i * d + a) * stride + s.Species[i]] = s.P[i * d + a] / s.Mass[i];
 
-        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = ws.Buffer(2, W), g = ws.Buffer(3, W);
-        Span<double> x = stackalloc double[1];
-        ReadOnlySpan<double> w = Radial.Column(0);
+        Span<double> g = ws.Buffer(3, W);
         var edges = s.Edges;
         for (int e = 0; e < edges.Count; e++)
         {
+            if (!EdgeDerivative(edges.R[e], g, ws)) continue;
             double r = edges.R[e];
-            (double fc, double dfc) = CutoffFunction(r);
-            if (fc == 0 && dfc == 0) continue;
-            x[0] = r;
-            Radial.Forward(x, z, v, dv);
-            // g_k = d/dr [f_c σ(w_k r + b_k)] = f_c' σ_k + f_c σ'_k w_k
-            TensorPrimitives.Multiply(dv, w, g);
-            TensorPrimitives.Multiply(g, fc, g);
-            TensorPrimitives.MultiplyAdd(v, dfc, g, g);
             int col = SpeciesCount + PairType(s.Species[edges.I[e]], s.Species[edges.J[e]]) * W;
             int i = edges.I[e], j = edges.J[e];
             for (int a = 0; a < d; a++)
@@ -131,6 +122,78 @@ public sealed class PairPotentialFeatures : IFeatureMap
                 TensorPrimitives.MultiplyAdd(g, -u, rowI, rowI);
             }
         }
+    }
+
+    /// <summary>
+    /// Rows of a block of particles only (see <see cref="IParticleRangeJacobian"/>), from their incident edges. An edge with
+    /// both ends in the block is evaluated once (from its lower index); one that leaves the block is evaluated by every
+    /// block it touches.
+    /// </summary>
+    public void EvaluateJacobianRows(Snapshot s, EdgeIncidence incidence, int first, int count, Span<double> jp, Span<double> jq, int stride, FeatureWorkspace ws)
+    {
+        int d = Dimension, F = FeatureCount, W = Radial.Width;
+        if (incidence.Particles != s.Particles) throw new ArgumentException("the incidence lists were built for another snapshot", nameof(incidence));
+        incidence.SelectBlock(first, count);
+        var members = incidence.Order.Slice(first, count);
+        for (int row = 0; row < count * d; row++)
+        {
+            jp.Slice(row * stride, F).Clear();
+            jq.Slice(row * stride, F).Clear();
+        }
+        for (int m = 0; m < count; m++)
+        {
+            int i = members[m];
+            for (int a = 0; a < d; a++)
+                jp[(m * d + a) * stride + s.Species[i]] = s.P[i * d + a] / s.Mass[i];
+        }
+
+        Span<double> g = ws.Buffer(3, W);
+        var edges = s.Edges;
+        foreach (int p in members)
+        {
+            foreach (int e in incidence.EdgesOf(p))
+            {
+                int i = edges.I[e], j = edges.J[e];
+                int mi = incidence.MemberIndex(i), mj = incidence.MemberIndex(j);
+                if (mi >= 0 && mj >= 0 && Math.Min(i, j) != p) continue;   // already done from its lower end
+                if (!EdgeDerivative(edges.R[e], g, ws)) continue;
+                double r = edges.R[e];
+                int col = SpeciesCount + PairType(s.Species[i], s.Species[j]) * W;
+                for (int a = 0; a < d; a++)
+                {
+                    double u = edges.Dr[e * d + a] / r;
+                    if (mj >= 0)
+                    {
+                        var rowJ = jq.Slice((mj * d + a) * stride + col, W);
+                        TensorPrimitives.MultiplyAdd(g, u, rowJ, rowJ);
+                    }
+                    if (mi >= 0)
+                    {
+                        var rowI = jq.Slice((mi * d + a) * stride + col, W);
+                        TensorPrimitives.MultiplyAdd(g, -u, rowI, rowI);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// g_k = d/dr [f_c(r) σ(w_k r + b_k)] = f_c' σ_k + f_c σ'_k w_k into <paramref name="g"/> <c>[W]</c> (workspace buffers
+    /// 0–2 are scratch); false, with g undefined, when the pair is beyond the cutoff and contributes nothing.
+    /// </summary>
+    private bool EdgeDerivative(double r, Span<double> g, FeatureWorkspace ws)
+    {
+        int W = Radial.Width;
+        (double fc, double dfc) = CutoffFunction(r);
+        if (fc == 0 && dfc == 0) return false;
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W), dv = ws.Buffer(2, W);
+        Span<double> x = stackalloc double[1];
+        x[0] = r;
+        Radial.Forward(x, z, v, dv);
+        TensorPrimitives.Multiply(dv, Radial.Column(0), g);
+        TensorPrimitives.Multiply(g, fc, g);
+        TensorPrimitives.MultiplyAdd(v, dfc, g, g);
+        return true;
     }
 
     public double EvaluateGradient(Snapshot s, ReadOnlySpan<double> theta, Span<double> dHdq, Span<double> dHdp, FeatureWorkspace ws)

@@ -49,8 +49,16 @@ public sealed record TrainingOptions
     public RowWeighting Weighting { get; init; } = RowWeighting.None;
     /// <summary>At most this many input rows per layer are gathered for sampling (SWIM draws pairs among them).</summary>
     public int MaxSamplingRows { get; init; } = 100_000;
-    /// <summary>Snapshots per assembled block of the streamed normal equations.</summary>
+    /// <summary>
+    /// Rows per assembled block of the streamed normal equations: whole snapshots are batched up to it, and a larger
+    /// snapshot is cut into spatially compact particle blocks when the family allows it (pair), else it is one block (graph families).
+    /// </summary>
     public int RowsPerBlock { get; init; } = 4096;
+    /// <summary>
+    /// Workers of the assembly (a fixed partition of snapshots or row blocks, so results do not depend on scheduling);
+    /// null = every core; 1 = sequential on the calling thread.
+    /// </summary>
+    public int? Threads { get; init; }
     /// <summary>Progress messages (stderr in the CLI); null = silent.</summary>
     public Action<string>? Progress { get; init; }
 }
