@@ -51,6 +51,17 @@ public sealed class PairPotentialFeatures : IFeatureMap, IParticleRangeJacobian
         for (int e = 0; e < edges.Count; e++) into.Add(edges.R[e]);
     }
 
+    /// <summary>
+    /// Appends the r of at most <paramref name="count"/> pairs: all of them when there are no more, else the evenly
+    /// strided subset e = ⌊k·E/count⌋, k &lt; count (deterministic, and spread over every particle's pairs, which the
+    /// buffer holds in (i, j) order).
+    /// </summary>
+    public static void CollectRadialInputs(Graph.EdgeBuffer edges, List<double> into, int count)
+    {
+        if (edges.Count <= count) { CollectRadialInputs(edges, into); return; }
+        for (long k = 0; k < count; k++) into.Add(edges.R[(int)(k * edges.Count / count)]);
+    }
+
     /// <summary>Buffers 0–3: per-edge vectors over the width; 4 + t: θ∘w of pair type t (gradient path).</summary>
     public FeatureWorkspace CreateWorkspace() => new(4 + PairTypes, Radial.Width);
 
