@@ -53,6 +53,21 @@ internal static class ColumnEquilibration
         return nk;
     }
 
+    /// <summary>
+    /// The dense solvers' common first step on a row-major A[rows, cols]: the kept (nonzero) columns and their scales
+    /// D = 1/‖a_j‖ (see <see cref="Select"/>); refuses a matrix with no nonzero column.
+    /// </summary>
+    internal static (int[] Kept, double[] Scale, int Count) ForDense(ReadOnlySpan<double> a, int rows, int cols)
+    {
+        var sumSquares = new double[cols];
+        ColumnSumSquares(a, rows, cols, sumSquares);
+        var kept = new int[cols];
+        var scale = new double[cols];
+        int nk = Select(sumSquares, kept, scale);
+        if (nk == 0) throw NoInformation(cols, rows);
+        return (kept, scale, nk);
+    }
+
     /// <summary>x[kept[k]] = scale[k]·y[k]; every other entry of x (length cols) is 0.</summary>
     internal static double[] MapBack(ReadOnlySpan<double> y, ReadOnlySpan<int> kept, ReadOnlySpan<double> scale, int nk, int cols)
     {

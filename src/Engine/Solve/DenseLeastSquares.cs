@@ -97,12 +97,7 @@ public static class DenseLeastSquares
     private static unsafe SolveReport SolveOrthogonal(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         SolverKind kind, double rcond, double ridge)
     {
-        var sumSquares = new double[cols];
-        ColumnEquilibration.ColumnSumSquares(a, rows, cols, sumSquares);
-        var kept = new int[cols];
-        var scale = new double[cols];
-        int nk = ColumnEquilibration.Select(sumSquares, kept, scale);
-        if (nk == 0) throw ColumnEquilibration.NoInformation(cols, rows);
+        var (kept, scale, nk) = ColumnEquilibration.ForDense(a, rows, cols);
 
         // Column-major, equilibrated copy of the kept columns; a ridge appends √λ·I below A, so that
         // ‖[A D; √λ I] y − [b; 0]‖² = ‖A D y − b‖² + λ‖y‖².

@@ -82,12 +82,7 @@ internal static class SketchPreconditioned
         double rcond, double ridge, int seed)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var sumSquares = new double[cols];
-        ColumnEquilibration.ColumnSumSquares(a, rows, cols, sumSquares);
-        var kept = new int[cols];
-        var scale = new double[cols];
-        int nk = ColumnEquilibration.Select(sumSquares, kept, scale);
-        if (nk == 0) throw ColumnEquilibration.NoInformation(cols, rows);
+        var (kept, scale, nk) = ColumnEquilibration.ForDense(a, rows, cols);
 
         long wanted = Math.Max((long)SketchRowsPerColumn * nk, nk + 16L);
         bool exact = wanted >= rows;
