@@ -120,14 +120,22 @@ public class KimLammpsTests
         double virialPart = reference[0].Press - kinetic;
         Assert.That(kim[0].Press, Is.EqualTo(reference[0].Press).Within(0.05 * Math.Abs(virialPart) + 1.0),
             $"pressure through KIM (virial part of lj/cut: {virialPart:F2} bar)");
+
+        // 6. The README's example deck runs on the same installed model (a short run: it is checked, not timed).
+        File.Copy(Path.Combine(RepoPaths.Root, "native", "examples", "lammps", "in.kim_argon"), dir.File("in.example"));
+        var example = RunLammps(lmp!, dir, "in.example", "log.example", env, "-var", "model", ModelName, "-var", "steps", "200");
+        Assert.That(example.Select(row => row.Step), Is.EqualTo(new long[] { 0, 100, 200 }), "thermo rows of native/examples/lammps/in.kim_argon");
+        double exampleDrift = example.Max(row => Math.Abs(row.Etotal - example[0].Etotal)) / Math.Abs(example[0].Etotal);
+        Assert.That(exampleDrift, Is.LessThanOrEqualTo(1e-4), "total-energy drift of the example deck's 200 NVE steps");
     }
 
     private readonly record struct ThermoRow(long Step, double Pe, double Ke, double Etotal, double Press);
 
     /// <summary>Runs LAMMPS on <paramref name="input"/> in the test directory and returns the thermo rows of its log.</summary>
-    private static List<ThermoRow> RunLammps(string lmp, TempDirectory dir, string input, string log, Dictionary<string, string>? env)
+    private static List<ThermoRow> RunLammps(string lmp, TempDirectory dir, string input, string log, Dictionary<string, string>? env,
+                                             params string[] variables)
     {
-        var (code, output) = RunProcess(lmp, ["-in", input, "-log", log, "-screen", "none"], dir.Path, env, 120_000);
+        var (code, output) = RunProcess(lmp, ["-in", input, "-log", log, "-screen", "none", .. variables], dir.Path, env, 120_000);
         string logText = File.Exists(dir.File(log)) ? File.ReadAllText(dir.File(log)) : "(no log)";
         if (code != 0)
         {
