@@ -20,11 +20,16 @@ public class AssemblyBench
     private FeatureFixture _graph = null!;
     private FeatureWorkspace _ws = null!;
     private double[] _block = null!, _rhs = null!;
-    private readonly TrainingOptions _options = new() { Solver = SolverKind.Cholesky };
+    private TrainingOptions _options = null!;
+
+    /// <summary>Assembly workers (TrainingOptions.Threads): 1 = sequential, with OpenBLAS's own threads in dsyrk.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        _options = new TrainingOptions { Solver = SolverKind.Cholesky, Threads = Threads };
         _graph = BenchFixtures.DefaultLatticeGraph();
         _ws = _graph.Features.CreateWorkspace();
         _block = new double[2 * _graph.RowsPerHalf * _graph.Stride];

@@ -70,7 +70,7 @@ public static class SystemAssembly
         if (solver == SolverKind.Cholesky)
         {
             var plan = RowBlockPlan.For(data, features, o.RowsPerBlock);
-            int threads = Math.Max(1, Math.Min(WorkerCount(o), plan.Count));
+            int threads = Math.Max(1, Math.Min(StreamWorkerCount(o, cols), plan.Count));
             var partials = new StreamWorker[threads];
             RunWorkers(threads, w =>
             {
@@ -116,6 +116,19 @@ public static class SystemAssembly
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = sums, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
                                      BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads };
     }
+
+    /// <summary>
+    /// Gram width from which the streamed path's cost is the dsyrk update rather than the rows: there one worker with
+    /// OpenBLAS threading its dsyrk beats workers with single-threaded dsyrk calls. Measured with AssemblyBench
+    /// (40 lattice snapshots, 1,281 columns): 204 ms on one worker, 251 ms on two; LJ 10⁴ × 3 at 258 columns, where
+    /// the rows dominate: 1.7 s on one worker, 1.2–1.4 s on two (perf/RESULTS.md).
+    /// </summary>
+    internal const int GramBoundColumns = 512;
+
+    /// <summary>Workers of the streamed path: <see cref="TrainingOptions.Threads"/> when given; by default every core for
+    /// narrow systems and one (with threaded BLAS) from <see cref="GramBoundColumns"/> columns on.</summary>
+    internal static int StreamWorkerCount(TrainingOptions o, int cols) =>
+        o.Threads is null && cols >= GramBoundColumns ? 1 : WorkerCount(o);
 
     /// <summary><see cref="TrainingOptions.Threads"/>, or every core (at most 64) when it is null.</summary>
     internal static int WorkerCount(TrainingOptions o)

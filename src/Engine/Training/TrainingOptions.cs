@@ -56,7 +56,8 @@ public sealed record TrainingOptions
     public int RowsPerBlock { get; init; } = 4096;
     /// <summary>
     /// Workers of the assembly (a fixed partition of snapshots or row blocks, so results do not depend on scheduling);
-    /// null = every core; 1 = sequential on the calling thread.
+    /// null = every core, except on the streamed path from SystemAssembly.GramBoundColumns columns on, where one
+    /// worker lets OpenBLAS thread the dsyrk that dominates; 1 = sequential on the calling thread.
     /// </summary>
     public int? Threads { get; init; }
     /// <summary>Progress messages (stderr in the CLI); null = silent.</summary>

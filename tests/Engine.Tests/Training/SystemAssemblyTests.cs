@@ -83,6 +83,23 @@ public class SystemAssemblyTests
     }
 
     [Test]
+    public void StreamedDefault_UsesOneWorkerForAWideGram_AndAllCoresForANarrowOne()
+    {
+        var data = Lj.Value;
+        int blocksAvailable = Math.Min(Environment.ProcessorCount, 64);
+        var narrow = Assemble(data, Sampled(data, Pair), Pair with { Solver = SolverKind.Cholesky, RowsPerBlock = 128 });
+        Assert.That(narrow.Cols, Is.LessThan(SystemAssembly.GramBoundColumns));
+        Assert.That(narrow.Workers, Is.EqualTo(Math.Min(blocksAvailable, narrow.BlockCount)));
+
+        var wideOptions = Pair with { Solver = SolverKind.Cholesky, RowsPerBlock = 128, WidthPair = SystemAssembly.GramBoundColumns };
+        var wide = Assemble(data, Sampled(data, wideOptions), wideOptions);
+        Assert.That(wide.Cols, Is.GreaterThanOrEqualTo(SystemAssembly.GramBoundColumns));
+        Assert.That(wide.Workers, Is.EqualTo(1), "the dsyrk-bound default");
+        var explicitTwo = Assemble(data, Sampled(data, wideOptions), wideOptions with { Threads = 2 });
+        Assert.That(explicitTwo.Workers, Is.EqualTo(2), "an explicit thread count is honoured");
+    }
+
+    [Test]
     public void DenseZHasTheSameBitsOnOneAndTwoWorkers()
     {
         var data = Lj.Value;
