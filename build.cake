@@ -21,6 +21,8 @@ var nativeDependencies = new[]
     // The engine inside MD codes (the C ABI issue): LAMMPS runs the end-to-end test and the KIM benchmark, the KIM
     // API builds and installs the exported model driver and model, openkim-models gives the SNAP comparison, and
     // Debian's /usr/bin/python3 with ASE and NumPy runs the ctypes calculator example and its test.
+    (What: "make (CMake's generator)", Probe: "command -v make", Package: "make"),
+    (What: "C++ compiler (KIM's item builds enable CXX)", Probe: "command -v c++", Package: "g++"),
     (What: "LAMMPS (lmp)", Probe: "command -v lmp", Package: "lammps"),
     (What: "LAMMPS library headers", Probe: "test -f /usr/include/lammps/library.h", Package: "liblammps-dev"),
     (What: "KIM API (kim-api-collections-management)", Probe: "command -v kim-api-collections-management && test -f /usr/include/kim-api/KIM_ModelDriverHeaders.h", Package: "libkim-api-dev"),
