@@ -57,7 +57,7 @@ internal static class Names
         "qr" => SolverKind.Qr,
         "sketch" => SolverKind.Sketch,
         "auto" => SolverKind.Auto,
-        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'auto', 'gelsd' (SVD, as the paper), 'qr' (rank-revealing QR), 'cholesky' (regularised normal equations, streamed) or 'sketch' (randomized sketch-and-precondition LSQR)"),
+        _ => throw new InvalidInputException($"--solver '{s}' is unknown; use 'auto', 'gelsd' (SVD, as the paper), 'qr' (rank-revealing QR), 'cholesky' (regularised normal equations, streamed) or 'sketch' (randomized sketch-and-precondition CGLS)"),
     };
 
     public static string Of(SolverKind k) => k switch

@@ -79,14 +79,15 @@ public static class KernelCosts
 
     /// <summary>
     /// The sketch-and-precondition solver on an m×n system with s sketch rows, ζ nonzeros per row of A, rank r and
-    /// k LSQR iterations: the sketch application ζ·m·n adds, dgeqrf of the s×n sketch 2sn² − 2n³/3, dgesdd of the
-    /// n×n factor ≈ 22n³ (Golub &amp; Van Loan's R-SVD count with U and V), and per iteration two passes over A (A·v and
-    /// Aᵀ·u, 4mn) plus the two applications of the n×r preconditioner (4nr). Bytes: A read once for the sketch and twice
-    /// per iteration, 8·m·n·(1 + 2k); the iterations are memory-bound, so GB/s is the figure to compare with the copy peak.
+    /// k CGLS iterations: the sketch application ζ·m·n adds, dgeqrf of the s×n sketch 2sn² − 2n³/3, dgeqp3 of its n×n
+    /// factor 4n³/3, and per iteration one fused pass over A (A·v and Aᵀ·(A·v), 4mn) plus the two triangular solves
+    /// with the r×r preconditioner (2r²); the first and last passes (exact residual) count as one more iteration each.
+    /// Bytes: A read once for the equilibration, once for the sketch and once per pass, 8·m·n·(k + 4); the iterations
+    /// are memory-bound, so GB/s is the figure to compare with the copy peak.
     /// </summary>
     public static (double Flops, double Bytes) Sketch(int m, int n, int s, int zeta, int r, int k) =>
-        ((double)zeta * m * n + 2.0 * s * n * n - 2.0 / 3 * n * n * n + 22.0 * n * n * n + k * (4.0 * m * n + 4.0 * n * r),
-         8.0 * m * n * (1 + 2 * k));
+        ((double)zeta * m * n + 2.0 * s * n * n - 2.0 / 3 * n * n * n + 4.0 / 3 * n * n * n + (k + 2) * (4.0 * m * n + 2.0 * r * r),
+         8.0 * m * n * (k + 4));
 
     /// <summary>
     /// <see cref="Features.PairPotentialFeatures.EvaluatePotential"/> with gradient over E pairs at width W (tanh):

@@ -107,7 +107,7 @@ public static class Roofline
         // The sketch-and-precondition solver on the same system; its iteration count and rank come from one solve first.
         var probe = DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch);
         var sketch = KernelCosts.Sketch(m, cols, probe.SketchRows, SketchPreconditioned.NonzerosPerRow, probe.Rank, probe.Iterations);
-        Add(new("sketch_solve", $"{m}×{cols}, {probe.Iterations} LSQR iterations", sketch.Flops, sketch.Bytes,
+        Add(new("sketch_solve", $"{m}×{cols}, {probe.Iterations} CGLS iterations", sketch.Flops, sketch.Bytes,
             Time(() => DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch), minSeconds)));
 
         // The solve of the streamed path at a large width: Cholesky of an accumulated Gram matrix (its dsyrk belongs to the

@@ -35,6 +35,18 @@ internal static unsafe partial class Interop
         [LibraryImport(Library, EntryPoint = "LAPACKE_dgeqrf")]
         internal static partial int Dgeqrf(int layout, int m, int n, double* a, int lda, double* tau);
 
+        /// <summary>
+        /// QR with column pivoting A·P = Q·R (dgeqp3); jpvt[j] ≠ 0 on entry fixes column j in front, 0 leaves it free; on exit
+        /// jpvt[j] = k (1-based) means column j of A·P is column k of A. R in the upper triangle, Q as reflectors and tau.
+        /// </summary>
+        [LibraryImport(Library, EntryPoint = "LAPACKE_dgeqp3")]
+        internal static partial int Dgeqp3(int layout, int m, int n, double* a, int lda, int* jpvt, double* tau);
+
+        /// <summary>C = op(Q)·C (side 'L') or C·op(Q) ('R') with Q the product of k reflectors from dgeqrf/dgeqp3; trans 'N' or 'T'.</summary>
+        [LibraryImport(Library, EntryPoint = "LAPACKE_dormqr")]
+        internal static partial int Dormqr(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,
+            double* tau, double* c, int ldc);
+
         /// <summary>SVD A = U·diag(s)·Vᵀ by divide and conquer; jobz 'S': the min(m, n) leading columns of U and rows of Vᵀ. A is destroyed.</summary>
         [LibraryImport(Library, EntryPoint = "LAPACKE_dgesdd")]
         internal static partial int Dgesdd(int layout, byte jobz, int m, int n, double* a, int lda, double* s,

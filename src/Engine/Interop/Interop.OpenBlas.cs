@@ -44,6 +44,13 @@ internal static unsafe partial class Interop
         internal static partial void Dsymv(int order, int uplo, int n,
             double alpha, double* a, int lda, double* x, int incX, double beta, double* y, int incY);
 
+        /// <summary>Solves op(A)·x = b in place (x holds b on entry) with A triangular n×n.</summary>
+        [LibraryImport(Library, EntryPoint = "cblas_dtrsv")]
+        internal static partial void Dtrsv(int order, int uplo, int transA, int diag, int n, double* a, int lda, double* x, int incX);
+
+        /// <summary>CBLAS_DIAG: the diagonal of a triangular matrix is stored (not assumed to be 1).</summary>
+        internal const int NonUnit = 131;
+
         /// <summary>Sets the number of threads OpenBLAS uses for every later call (process-wide).</summary>
         [LibraryImport(Library, EntryPoint = "openblas_set_num_threads")]
         internal static partial void SetNumThreads(int threads);

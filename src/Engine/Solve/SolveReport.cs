@@ -6,7 +6,7 @@ namespace Engine.Solve;
 /// </summary>
 /// <param name="X">The solution, length <see cref="Cols"/>, in the caller's (unscaled) coordinates; zero for zero columns.</param>
 /// <param name="Rank">
-/// Numerical rank among the nonzero columns: the number of kept singular values (Gelsd; of the sketch for Sketch),
+/// Numerical rank among the nonzero columns: the number of kept singular values (Gelsd), the columns the pivoted QR of the sketch keeps (Sketch),
 /// the size of the kept triangular block (Qr), or the number of nonzero columns (Cholesky, which succeeds only at full rank).
 /// </param>
 /// <param name="ConditionEstimate">
@@ -15,8 +15,9 @@ namespace Engine.Solve;
 /// from <see cref="SingularValues"/>); Qr: 1 / dtrcon, the 1-norm condition estimate of the kept rank×rank
 /// triangular factor (within a factor of Rank of cond₂); Cholesky: sqrt(1 / dpocon) of the equilibrated regularised
 /// Gram matrix, i.e. the square root of its 1-norm condition estimate (cond(G) = cond(A)², within a factor of √Rank);
-/// Sketch: s_max / s_rank over the kept singular values of the sketch S·A·D (within the embedding's distortion, a factor
-/// of about 3 at 4·n sketch rows, of A·D's; the sketch keeps down to (rcond/3)·s_max, so this can exceed gelsd's).
+/// Sketch: 1 / dtrcon, the 1-norm condition estimate of the kept triangle R'₁₁ of the pivoted QR of the sketch S·A·D
+/// (within a factor of Rank of its cond₂, which is within the embedding's distortion, about 3 at 4·n sketch rows, of
+/// A·D's; the sketch keeps down to (rcond/3)·|R'₁₁|, so this can exceed gelsd's).
 /// </param>
 /// <param name="ResidualNorm">
 /// ‖A x − b‖₂ in the caller's coordinates, without the ridge term. Computed explicitly from A where A is at hand
@@ -44,8 +45,7 @@ public sealed record SolveReport(
 {
     /// <summary>
     /// Gelsd: all singular values of the equilibrated (and ridge-augmented) matrix of the nonzero columns,
-    /// descending, length min(rows, nonzero columns). Sketch: the same for the sketch S·A·D (each within the
-    /// embedding's distortion, a small factor, of A·D's). Null for the other solvers.
+    /// descending, length min(rows, nonzero columns). Null for the other solvers.
     /// </summary>
     public double[]? SingularValues { get; init; }
 
@@ -55,10 +55,10 @@ public sealed record SolveReport(
     /// <summary>The final relative residual ‖A x − b‖₂ / ‖b‖₂ (0 when b = 0), the quantity every solver is compared on.</summary>
     public double RelativeResidual => RhsNorm > 0 ? ResidualNorm / RhsNorm : 0.0;
 
-    /// <summary>Iterations of the iterative solver (LSQR for <see cref="SolverKind.Sketch"/>); 0 for the direct solvers.</summary>
+    /// <summary>Iterations of the iterative solver (CGLS for <see cref="SolverKind.Sketch"/>); 0 for the direct solvers.</summary>
     public int Iterations { get; init; }
 
-    /// <summary>Sketch only: wall-clock seconds of the sketch and its QR and SVD (the rest of the solve is LSQR and the final residual); 0 otherwise.</summary>
+    /// <summary>Sketch only: wall-clock seconds of the sketch and its two QR factorisations (the rest of the solve is CGLS and the final residual); 0 otherwise.</summary>
     public double FactorSeconds { get; init; }
 
     /// <summary>Sketch only: rows of the sketch S·A (equal to the rows of A when the sketch would not be smaller, then S = I); 0 otherwise.</summary>

@@ -9,9 +9,9 @@ namespace Engine.Solve;
 /// <item>Small or square-ish systems (rows &lt; 4·cols, cols &lt; 64, or fewer than 2²¹ entries) → gelsd: it is
 /// fast there, exact to round-off, and a sketch would not be much smaller than A.</item>
 /// <item>Otherwise the sketch is factored first (a small fraction of gelsd's cost). If it shows full rank and a
-/// condition κ with κ ≤ <see cref="CholeskyConditionLimit"/>, the Gram matrix is safe: cond(AᵀA)·ε = κ²ε ≤ 2e-10
-/// (≤ 2e-9 should the sketch underestimate κ threefold), and Cholesky of AᵀA (one dsyrk, compute-bound) is cheaper
-/// than the ~100 memory-bound passes over A that LSQR needs → Cholesky.</item>
+/// condition κ with κ ≤ <see cref="CholeskyConditionLimit"/> (the 1-norm estimate of its pivoted triangle), the Gram
+/// matrix is safe: cond(AᵀA)·ε = κ²ε ≤ 2e-10 (≤ 2e-9 should the estimate fall threefold below cond₂), and Cholesky of AᵀA (one dsyrk, compute-bound) is cheaper
+/// than the 20–60 memory-bound passes over A that CGLS needs → Cholesky.</item>
 /// <item>Else → the sketch solver: on rank-deficient, ill-conditioned random-feature systems (the default lattice:
 /// cond ≈ 1e13) it reaches gelsd's residual at a fraction of gelsd's O(m·n²) cost, where Cholesky would square
 /// the condition and stall.</item>
@@ -29,7 +29,7 @@ public static class SolverChoice
     public static bool PrefersSketch(long rows, int cols) =>
         rows >= (long)TallRatio * cols && cols >= 64 && rows * cols >= 1L << 21;
 
-    /// <summary>Rule 2 above: the sketch's singular values show full rank and κ ≤ <see cref="CholeskyConditionLimit"/>.</summary>
+    /// <summary>Rule 2 above: the sketch's pivoted QR shows full rank and κ ≤ <see cref="CholeskyConditionLimit"/>.</summary>
     internal static bool GramIsSafe(SketchPreconditioned.Factorization f) =>
         f.Rank == f.Nk && f.FullCondition <= CholeskyConditionLimit;
 }

@@ -28,9 +28,10 @@ public enum SolverKind
 
     /// <summary>
     /// Randomized sketch-and-precondition (Blendenpik/LSRN, method.md §10): a seeded sparse sign sketch S·A of
-    /// about 4·n rows, a truncated SVD of the sketch as right preconditioner (singular values ≤ (rcond/3)·s_max
-    /// dropped: with the sketch's distortion that keeps at least what gelsd keeps), then LSQR on the
-    /// well-conditioned preconditioned operator, started from the sketch-and-solve solution. O(m·n) per iteration
+    /// about 4·n rows, QR of the sketch and QR with column pivoting of its R as right preconditioner (columns whose
+    /// pivot falls to (rcond/3)·|R'₁₁| dropped: with the sketch's distortion that keeps at least what gelsd keeps),
+    /// then CGLS on the well-conditioned preconditioned operator, one fused pass over A per iteration, started from
+    /// the sketch-and-solve solution. O(m·n) per iteration
     /// instead of gelsd's O(m·n²); gelsd's residual, or lower where gelsd's cutoff drops useful directions
     /// (see <see cref="SketchPreconditioned"/>).
     /// </summary>

@@ -1,4 +1,5 @@
 // Streams the rows of Hamilton's equations into the solver: a dense Z for gelsd/QR, or normal equations block by block.
+using Engine.Common;
 using Engine.Data;
 using Engine.Equations;
 using Engine.Features;
@@ -7,10 +8,14 @@ using Engine.Solve;
 
 namespace Engine.Training;
 
-/// <summary>An assembled system, ready to solve: either dense (Z, u) or accumulated normal equations.</summary>
-public sealed class AssembledSystem
+/// <summary>
+/// An assembled system, ready to solve: either dense (Z, u) or accumulated normal equations. Dispose it after the
+/// solve: the dense Z lives in native huge-page memory (<see cref="HugePageBuffer"/>), not on the GC heap.
+/// </summary>
+public sealed class AssembledSystem : IDisposable
 {
-    internal double[]? Z;
+    /// <summary>Dense Z, row-major [Rows, Cols] (null on the streamed path).</summary>
+    internal HugePageBuffer? Z;
     internal double[]? U;
     internal NormalEquations? Normal;
     public required int Rows { get; init; }
@@ -30,7 +35,9 @@ public sealed class AssembledSystem
 
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance);
+        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance);
+
+    public void Dispose() => Z?.Dispose();
 }
 
 /// <summary>
@@ -91,7 +98,8 @@ public static class SystemAssembly
         }
 
         int perSnapshot = 2 * nd;
-        var z = new double[(long)rows * cols];
+        // Every element is written below (the Jacobian clears its rows), so the buffer needs no zeroing.
+        var z = new HugePageBuffer((long)rows * cols);
         var u = new double[rows];
         int denseThreads = Math.Min(WorkerCount(o), Math.Max(1, data.Snapshots));
         // Each worker writes the rows of its own snapshots: no reduction, so Z has the sequential bits.
@@ -106,12 +114,12 @@ public static class SystemAssembly
             {
                 topology.Build(data.QOf(m), data.Particles, edges);
                 HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
-                    z.AsSpan(m * perSnapshot * cols, perSnapshot * cols), u.AsSpan(m * perSnapshot, perSnapshot), ws);
+                    z.Slice((long)m * perSnapshot * cols, perSnapshot * cols), u.AsSpan(m * perSnapshot, perSnapshot), ws);
             }
         });
         var sums = new double[cols];
-        AddColumnSumSquares(z.AsSpan(0, (rows - 1) * cols), cols, sums);
-        anchorRow.CopyTo(z.AsSpan((rows - 1) * cols, cols));
+        AddColumnSumSquares(z.Slice(0, (rows - 1) * cols), cols, sums);
+        anchorRow.CopyTo(z.Slice((long)(rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = sums, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
                                      BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads };

@@ -29,7 +29,7 @@ public static class Trainer
 
         clock.Restart();
         progress($"assembling {2L * data.Snapshots * data.StateSize + 1} rows × {features.FeatureCount + 1} columns");
-        var system = SystemAssembly.Assemble(data, topology, features, options, progress);
+        using var system = SystemAssembly.Assemble(data, topology, features, options, progress);
         double assemblySeconds = clock.Elapsed.TotalSeconds;
         CheckBlocksDetermined(features, system.DerivativeColumnSumSquares);
 
@@ -38,7 +38,7 @@ public static class Trainer
         var report = system.Solve(options);
         double solveSeconds = clock.Elapsed.TotalSeconds;
         progress($"solved with {report.Solver}: rank {report.Rank}, condition estimate {report.ConditionEstimate:g3}, " +
-                 $"relative residual {report.RelativeResidual:g3}" + (report.Iterations > 0 ? $", {report.Iterations} LSQR iterations" : ""));
+                 $"relative residual {report.RelativeResidual:g3}" + (report.Iterations > 0 ? $", {report.Iterations} CGLS iterations" : ""));
 
         int F = features.FeatureCount;
         var theta = report.X.AsSpan(0, F).ToArray();

@@ -42,7 +42,7 @@ public sealed record TrainingOptions
     public long MaxDenseBytes { get; init; } = 3L << 30;
     /// <summary>Relative singular-value cutoff of gelsd / QR (the paper's group uses 1e-13).</summary>
     public double Rcond { get; init; } = 1e-13;
-    /// <summary>LSQR stopping tolerance of the sketch solver (<see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
+    /// <summary>CGLS stopping tolerance of the sketch solver (<see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
     public double SolverTolerance { get; init; } = DenseLeastSquares.SketchTolerance;
     /// <summary>Ridge of the Cholesky solver relative to the mean diagonal of the equilibrated Gram matrix.</summary>
     public double Ridge { get; init; } = 1e-12;

@@ -16,7 +16,7 @@ public sealed record TrainingReport
     public required int ZeroColumns { get; init; }
     /// <summary>The final relative residual ‖Z w − u‖₂ / ‖u‖₂ of the solve (the anchor row included, no ridge term).</summary>
     public double RelativeResidual { get; init; }
-    /// <summary>LSQR iterations of the sketch solver; 0 for the direct solvers.</summary>
+    /// <summary>CGLS iterations of the sketch solver; 0 for the direct solvers.</summary>
     public int SolverIterations { get; init; }
     /// <summary>Sketch solver: seconds of the sketch, its QR and SVD, within <see cref="SolveSeconds"/>; 0 otherwise.</summary>
     public double SolverFactorSeconds { get; init; }

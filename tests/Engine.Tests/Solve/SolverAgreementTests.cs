@@ -14,7 +14,7 @@ public sealed class SolverAgreementTests
     /// <summary>
     /// Stated tolerance: on a well-conditioned system (cond ≈ 2 after equilibration) every solver's relative residual
     /// equals gelsd's to 1e-10 relative. The residual is stationary at the optimum, so a solution error δ changes it
-    /// only by O(δ²); 1e-10 leaves room for Cholesky's κ²ε and LSQR's stopping tolerance.
+    /// only by O(δ²); 1e-10 leaves room for Cholesky's κ²ε and CGLS's stopping tolerance.
     /// </summary>
     private const double ResidualAgreement = 1e-10;
 
@@ -38,7 +38,7 @@ public sealed class SolverAgreementTests
             SolveAssert.ScalarsClose(ResidualNorm(a, TallRows, TallCols, r.X, b) / Norm(b), r.RelativeResidual, 1e-9, $"{kind} reports ‖Ax − b‖/‖b‖");
             Assert.That(r.RhsNorm, Is.EqualTo(Norm(b)).Within(1e-12).Percent);
         }
-        Assert.That(reports[SolverKind.Sketch].Iterations, Is.InRange(1, 100), "LSQR on the preconditioned operator converges fast");
+        Assert.That(reports[SolverKind.Sketch].Iterations, Is.InRange(1, 100), "CGLS on the preconditioned operator converges fast");
         Assert.That(reports[SolverKind.Sketch].SketchRows, Is.EqualTo(SketchPreconditioned.SketchRowsPerColumn * TallCols));
         Assert.That(reports[SolverKind.Auto].Solver, Is.EqualTo(SolverKind.Cholesky), "the sketch shows cond ≈ 2: the Gram matrix is safe");
     }
