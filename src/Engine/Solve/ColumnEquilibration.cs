@@ -20,7 +20,7 @@ internal static class ColumnEquilibration
         for (int i = 0; i < rows; i++)
         {
             ReadOnlySpan<double> row = a.Slice(i * cols, cols);
-            for (int j = 0; j < cols; j++) sumSquares[j] += row[j] * row[j];
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, row, sumSquares, sumSquares);
         }
         for (int j = 0; j < cols; j++)
         {

@@ -1,0 +1,73 @@
+// The sketch's scatter kernel against its scalar specification, and the sketch against an explicit S·A.
+using Engine.Solve;
+using NUnit.Framework;
+using static Engine.Tests.Solve.SolveTestData;
+
+namespace Engine.Tests.Solve;
+
+[TestFixture]
+public sealed class SparseSignSketchTests
+{
+    [Test]
+    public unsafe void ScatterMatchesTheScalarSpecification([Values(0, 1, 7, 15, 16, 17)] int width, [Values(0, 1, 9, 50)] int rows)
+    {
+        const int s = 23, lda = 40;
+        double[] a = RandomMatrix(Math.Max(rows, 1), lda, seed: 800 + width + rows);
+        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 801);
+        var fast = new double[s * Math.Max(width, 1)];
+        var reference = new double[fast.Length];
+        fixed (double* pa = a, pf = fast, pr = reference)
+        {
+            SparseSignSketch.ScatterRows(pa + 3, rows, lda, width, target, positive, zeta, pf);
+            SparseSignSketch.ScatterRowsScalar(pa + 3, rows, lda, width, target, positive, zeta, pr);
+        }
+        Assert.That(fast, Is.EqualTo(reference).AsCollection, "the same additions in the same order give the same bits");
+    }
+
+    [Test]
+    public void EmbeddingHasDistinctTargetsPerRowAndBothSigns()
+    {
+        const int rows = 500, s = 40;
+        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 811);
+        Assert.That(zeta, Is.EqualTo(SketchPreconditioned.NonzerosPerRow));
+        for (int i = 0; i < rows; i++)
+        {
+            var row = target.AsSpan(i * zeta, zeta).ToArray();
+            Assert.That(row, Is.Unique, $"row {i}");
+            Assert.That(row, Is.All.InRange(0, s - 1));
+        }
+        double plus = positive.Count(p => p) / (double)positive.Length;
+        Assert.That(plus, Is.InRange(0.45, 0.55));
+    }
+
+    [TestCase(1)]
+    [TestCase(16)]
+    [TestCase(37)]   // two full panels and a 5-wide tail
+    public void SketchEqualsTheExplicitProductWithEquilibratedKeptColumns(int cols)
+    {
+        const int rows = 300, s = 64;
+        double[] a = RandomMatrix(rows, cols, seed: 820 + cols);
+        double[] b = RandomVector(rows, seed: 821);
+        // Keep every other column, with arbitrary scales.
+        int[] kept = Enumerable.Range(0, cols).Where(j => j % 2 == 0).ToArray();
+        double[] scale = kept.Select(j => 1.0 + 0.1 * j).ToArray();
+        int nk = kept.Length, ld = s + 3;
+        var w = new double[ld * (nk + 1)];
+        SparseSignSketch.Apply(a, rows, cols, b, kept, scale, nk, s, seed: 822, w, ld);
+
+        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 822);
+        double inv = 1 / Math.Sqrt(zeta);
+        var expected = new double[ld * (nk + 1)];
+        for (int i = 0; i < rows; i++)
+            for (int q = 0; q < zeta; q++)
+            {
+                int k = target[i * zeta + q];
+                double sign = positive[i * zeta + q] ? inv : -inv;
+                for (int c = 0; c < nk; c++) expected[c * ld + k] += sign * a[i * cols + kept[c]] * scale[c];
+                expected[nk * ld + k] += sign * b[i];
+            }
+        for (int c = 0; c <= nk; c++)
+            for (int k = 0; k < s; k++)
+                Assert.That(w[c * ld + k], Is.EqualTo(expected[c * ld + k]).Within(1e-12), $"column {c}, sketch row {k}");
+    }
+}
