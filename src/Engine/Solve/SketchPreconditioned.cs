@@ -119,7 +119,7 @@ internal static class SketchPreconditioned
             for (int i = 0; i < p; i++) c[i] = w[nk * ld + i];
             for (int j = 0; j < nk; j++)
                 for (int i = 0; i <= Math.Min(j, p - 1); i++) r[(long)j * p + i] = w[j * ld + i];
-                // R Π = Q' R', then c ← Q'ᵀ c.
+            // R Π = Q' R', then c ← Q'ᵀ c.
             LapackException.ThrowIfFailed(Lapacke.Dgeqp3(Lapacke.ColMajor, p, nk, pr, p, pj, pt2));
             LapackException.ThrowIfFailed(Lapacke.Dormqr(Lapacke.ColMajor, (byte)'L', (byte)'T', p, 1, p, pr, p, pt2, pc, p));
         }
