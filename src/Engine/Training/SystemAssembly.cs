@@ -102,7 +102,9 @@ public static class SystemAssembly
         var z = new HugePageBuffer((long)rows * cols);
         var u = new double[rows];
         int denseThreads = Math.Min(WorkerCount(o), Math.Max(1, data.Snapshots));
-        // Each worker writes the rows of its own snapshots: no reduction, so Z has the sequential bits.
+        // Column sums of squares per worker, taken from each snapshot's rows while they are still in cache (a separate
+        // pass would read all of Z again); they only test for undetermined blocks, so their summation order is free.
+        var workerSums = new double[denseThreads][];
         RunWorkers(denseThreads, w =>
         {
             // The last worker forms the anchor row before its share of rows, so it overlaps the other workers' rows.
@@ -110,15 +112,18 @@ public static class SystemAssembly
             var (m0, m1) = Partition(data.Snapshots, denseThreads, w);
             var ws = features.CreateWorkspace();
             var edges = new EdgeBuffer();
+            var sums = workerSums[w] = new double[cols];
             for (int m = m0; m < m1; m++)
             {
                 topology.Build(data.QOf(m), data.Particles, edges);
+                var block = z.Slice((long)m * perSnapshot * cols, perSnapshot * cols);
                 HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
-                    z.Slice((long)m * perSnapshot * cols, perSnapshot * cols), u.AsSpan(m * perSnapshot, perSnapshot), ws);
+                    block, u.AsSpan(m * perSnapshot, perSnapshot), ws);
+                AddColumnSumSquares(block, cols, sums);
             }
         });
-        var sums = new double[cols];
-        AddColumnSumSquares(z.Slice(0, (rows - 1) * cols), cols, sums);
+        var sums = workerSums[0];
+        for (int w = 1; w < denseThreads; w++) System.Numerics.Tensors.TensorPrimitives.Add(sums, workerSums[w], sums);
         anchorRow.CopyTo(z.Slice((long)(rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = sums, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
