@@ -42,6 +42,19 @@ internal static unsafe partial class Interop
         [LibraryImport(Library, EntryPoint = "LAPACKE_dgeqp3")]
         internal static partial int Dgeqp3(int layout, int m, int n, double* a, int lda, int* jpvt, double* tau);
 
+        /// <summary>
+        /// Reduces the upper trapezoidal m×n matrix [A1 A2] (m ≤ n, A1 upper triangular) to [T 0]·Z with Z orthogonal (dtzrzf):
+        /// T overwrites A1, Z is kept as m reflectors in the rest of A and tau (length m). The step after QR with column
+        /// pivoting that gives a complete orthogonal factorisation, as in dgelsy.
+        /// </summary>
+        [LibraryImport(Library, EntryPoint = "LAPACKE_dtzrzf")]
+        internal static partial int Dtzrzf(int layout, int m, int n, double* a, int lda, double* tau);
+
+        /// <summary>C = op(Z)·C (side 'L') with Z from <see cref="Dtzrzf"/>: k reflectors whose meaningful part spans the last l columns of A.</summary>
+        [LibraryImport(Library, EntryPoint = "LAPACKE_dormrz")]
+        internal static partial int Dormrz(int layout, byte side, byte trans, int m, int n, int k, int l, double* a, int lda,
+            double* tau, double* c, int ldc);
+
         /// <summary>C = op(Q)·C (side 'L') or C·op(Q) ('R') with Q the product of k reflectors from dgeqrf/dgeqp3; trans 'N' or 'T'.</summary>
         [LibraryImport(Library, EntryPoint = "LAPACKE_dormqr")]
         internal static partial int Dormqr(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,

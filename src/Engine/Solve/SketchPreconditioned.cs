@@ -13,13 +13,17 @@ namespace Engine.Solve;
 /// <item>A seeded sparse sign embedding S (s ≈ 4·n rows, <see cref="NonzerosPerRow"/> random ±1/√ζ entries per
 /// row of A) gives the sketch [S A D, S b] in one pass over A (<see cref="SparseSignSketch"/>). When s would not be
 /// smaller than the rows of A, S = I and everything below is exact.</item>
-/// <item>QR of the sketch (dgeqrf, level 3), then QR with column pivoting of its n × n factor R (dgeqp3):
-/// R Π = Q' R'. The numerical rank r is where |R'_kk| falls to (rcond/3)·|R'_11|, which keeps at least what
-/// gelsd's cutoff keeps despite the sketch's distortion (a factor of about 3 either way at s = 4n). The
-/// preconditioner is P = D Π_r R'₁₁⁻¹ (applied by triangular solves), so A P has singular values within the
-/// embedding's distortion of 1, and x = P z uses the r columns the pivoting chose: a basic solution, where gelsd
-/// gives the minimum-norm one; both reach the same residual (tested). The pivoted QR replaced a full SVD of R,
-/// which cost 0.8 s of a 1,409-column solve against 0.2 s (perf/RESULTS.md).</item>
+/// <item>QR of the sketch (dgeqrf, level 3), then QR with column pivoting of its n × n factor R (dgeqp3),
+/// R Π = Q' R', and the complete orthogonal step of dgelsy on the kept rows, [R'₁₁ R'₁₂] = [T 0]·W (dtzrzf). The
+/// numerical rank r is where |R'_kk| falls to rcond·|R'_11|. The pivoted diagonal sits at or above the singular
+/// values up to modest factors, so this keeps about what gelsd keeps at the same rcond: 1,214 columns against
+/// gelsd's 1,203 on the default lattice (128/256/1024). Cutting at rcond/3, to allow for the sketch's distortion,
+/// kept 1,217 and directions weak enough that the learned potential's higher derivatives grew: the ASE example's
+/// five-point force check failed 4× over its bound. The preconditioner is P = D Π Wᵀ [T⁻¹; 0] (triangular solves
+/// and W's reflectors), so A P has singular values within the embedding's distortion of 1, and x = P z lies in
+/// the row space of the kept rows: the minimum-norm solution of the truncated problem, as dgelsy gives. (The basic
+/// solution on the pivoted columns alone has coefficients that grow like 1/|R'_rr|.) This replaced a full SVD of
+/// R, which cost 0.8 s of a 1,409-column solve against about 0.2 s (perf/RESULTS.md).</item>
 /// <item>CGLS on min ‖A P z − b‖ started from the sketch-and-solve solution z₀ = (Q'ᵀ Qᵀ S b)[0..r) (the warm start
 /// keeps the method accurate on ill-conditioned systems), with each iteration's AᵀA·(P p) formed in one fused pass
 /// over A (<see cref="FusedNormalPass"/>). It stops when ‖(AP)ᵀ r‖ ≤ tol·‖AP‖·‖r‖ or ‖r‖ ≤ tol·‖b‖, both from
@@ -55,16 +59,21 @@ internal static class SketchPreconditioned
         public required double[] Scale { get; init; }
         /// <summary>Kept columns r (the numerical rank of the sketch).</summary>
         public required int Rank { get; init; }
-        /// <summary>Index into <see cref="Kept"/> of the k-th chosen column, k &lt; Rank, in pivot order.</summary>
-        public required int[] Chosen { get; init; }
-        /// <summary>R'₁₁, column-major upper triangular [Rank, Rank].</summary>
-        public required double[] Triangle { get; init; }
+        /// <summary>Π: index into <see cref="Kept"/> of column k of the pivoted R', k &lt; Nk.</summary>
+        public required int[] Pivot { get; init; }
+        /// <summary>
+        /// [R'₁₁ R'₁₂] = [T 0]·W reduced by dtzrzf, column-major [Rank, Nk]: T (upper triangular) in the first Rank
+        /// columns, W's reflectors in the rest and in <see cref="ReflectorScales"/>.
+        /// </summary>
+        public required double[] Trapezoid { get; init; }
+        /// <summary>tau of W's Rank reflectors (unused when Rank = Nk, where W = I).</summary>
+        public required double[] ReflectorScales { get; init; }
         /// <summary>The sketch-and-solve solution in the preconditioned coordinates, length Rank.</summary>
         public required double[] WarmStart { get; init; }
         public required int SketchRows { get; init; }
         /// <summary>Wall-clock seconds of <see cref="Factor"/>.</summary>
         public required double Seconds { get; init; }
-        /// <summary>1-norm condition estimate (1/dtrcon) of R'₁₁: the kept part.</summary>
+        /// <summary>1-norm condition estimate (1/dtrcon) of T: the kept part.</summary>
         public required double KeptCondition { get; init; }
         /// <summary>1-norm condition estimate of the whole pivoted R' (∞ when the sketch has fewer rows than columns or a zero pivot).</summary>
         public required double FullCondition { get; init; }
@@ -125,19 +134,25 @@ internal static class SketchPreconditioned
         }
         double r11 = Math.Abs(r[0]);
         if (!(r11 > 0)) throw ColumnEquilibration.NoInformation(cols, rows);
-        // |R'_kk| is non-increasing under pivoting, and tracks σ_k within modest factors; see the remark on the cutoff above.
-        double cut = exact ? rcond : rcond / DistortionFactor;
+        // |R'_kk| is non-increasing under pivoting and sits at or above σ_k up to modest factors, so the cut at rcond itself
+        // keeps about what gelsd keeps (see the class remarks); the sketch's own distortion is of the same order.
+        double cut = rcond;
         int rank = 0;
         while (rank < p && Math.Abs(r[(long)rank * p + rank]) > cut * r11) rank++;
 
-        var triangle = new double[(long)rank * rank];
-        for (int j = 0; j < rank; j++)
-            for (int i = 0; i <= j; i++) triangle[(long)j * rank + i] = r[(long)j * p + i];
-        var chosen = new int[rank];
-        for (int k = 0; k < rank; k++) chosen[k] = jpvt[k] - 1;
+        // The kept rows [R'₁₁ R'₁₂] = [T 0]·W (dtzrzf): solutions x = P z then lie in their row space, the minimum-norm
+        // solution of the truncated problem as in dgelsy, instead of the basic solution on the chosen columns alone,
+        // whose coefficients grow like 1/|R'_rr| and make the energy's rounding noise visible in finite differences.
+        var trapezoid = new double[(long)rank * nk];
+        for (int j = 0; j < nk; j++)
+            for (int i = 0; i <= Math.Min(j, rank - 1); i++) trapezoid[(long)j * rank + i] = r[(long)j * p + i];
+        var reflectorScales = new double[rank];
+        var pivot = new int[nk];
+        for (int k = 0; k < nk; k++) pivot[k] = jpvt[k] - 1;
         double kept1, full1 = double.PositiveInfinity;
-        fixed (double* ptri = triangle, pr = r)
+        fixed (double* ptri = trapezoid, prs = reflectorScales, pr = r)
         {
+            if (rank < nk) LapackException.ThrowIfFailed(Lapacke.Dtzrzf(Lapacke.ColMajor, rank, nk, ptri, rank, prs));
             double rc;
             LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', rank, ptri, rank, &rc));
             kept1 = 1.0 / rc;
@@ -150,7 +165,7 @@ internal static class SketchPreconditioned
         }
         return new Factorization
         {
-            Nk = nk, Kept = kept, Scale = scale, Rank = rank, Chosen = chosen, Triangle = triangle,
+            Nk = nk, Kept = kept, Scale = scale, Rank = rank, Pivot = pivot, Trapezoid = trapezoid, ReflectorScales = reflectorScales,
             WarmStart = c.AsSpan(0, rank).ToArray(), SketchRows = s, KeptCondition = kept1, FullCondition = full1,
             Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
@@ -224,24 +239,30 @@ internal static class SketchPreconditioned
     }
 
     /// <summary>
-    /// P = D Π_r R'₁₁⁻¹ from the factorization, mapping z (length r) to x (length cols, zero outside the chosen
-    /// columns), and its transpose; both by one triangular solve (dtrsv) on r values.
+    /// P = D Π Wᵀ [T⁻¹; 0] from the factorization, mapping z (length r) to x (length cols, zero outside the kept
+    /// columns), and its transpose; each one triangular solve on r values (dtrsv) and one application of W's
+    /// reflectors (dormrz, about 4·r·(Nk − r) flops).
     /// </summary>
     private sealed unsafe class Preconditioner(Factorization f, int cols)
     {
-        private readonly double[] _t = new double[f.Rank];
+        private readonly double[] _t = new double[f.Nk];
 
         /// <summary>x = P z (x is overwritten, length cols).</summary>
         public void Apply(ReadOnlySpan<double> z, Span<double> x)
         {
-            int r = f.Rank;
+            int r = f.Rank, nk = f.Nk;
             z.CopyTo(_t);
-            fixed (double* pt = _t, ptri = f.Triangle)
-                OpenBlas.Dtrsv(OpenBlas.ColMajor, OpenBlas.Upper, OpenBlas.NoTrans, OpenBlas.NonUnit, r, ptri, r, pt, 1);
-            x.Clear();
-            for (int k = 0; k < r; k++)
+            Array.Clear(_t, r, nk - r);
+            fixed (double* pt = _t, ptri = f.Trapezoid, ptau = f.ReflectorScales)
             {
-                int j = f.Chosen[k];
+                OpenBlas.Dtrsv(OpenBlas.ColMajor, OpenBlas.Upper, OpenBlas.NoTrans, OpenBlas.NonUnit, r, ptri, r, pt, 1);
+                if (r < nk)
+                    LapackException.ThrowIfFailed(Lapacke.Dormrz(Lapacke.ColMajor, (byte)'L', (byte)'T', nk, 1, r, nk - r, ptri, r, ptau, pt, nk));
+            }
+            x.Clear();
+            for (int k = 0; k < nk; k++)
+            {
+                int j = f.Pivot[k];
                 x[f.Kept[j]] = f.Scale[j] * _t[k];
             }
         }
@@ -249,15 +270,19 @@ internal static class SketchPreconditioned
         /// <summary>z = Pᵀ g (z is overwritten, length r).</summary>
         public void ApplyTranspose(ReadOnlySpan<double> g, Span<double> z)
         {
-            int r = f.Rank;
-            for (int k = 0; k < r; k++)
+            int r = f.Rank, nk = f.Nk;
+            for (int k = 0; k < nk; k++)
             {
-                int j = f.Chosen[k];
+                int j = f.Pivot[k];
                 _t[k] = f.Scale[j] * g[f.Kept[j]];
             }
-            fixed (double* pt = _t, ptri = f.Triangle)
+            fixed (double* pt = _t, ptri = f.Trapezoid, ptau = f.ReflectorScales)
+            {
+                if (r < nk)
+                    LapackException.ThrowIfFailed(Lapacke.Dormrz(Lapacke.ColMajor, (byte)'L', (byte)'N', nk, 1, r, nk - r, ptri, r, ptau, pt, nk));
                 OpenBlas.Dtrsv(OpenBlas.ColMajor, OpenBlas.Upper, OpenBlas.Trans, OpenBlas.NonUnit, r, ptri, r, pt, 1);
-            _t.CopyTo(z);
+            }
+            _t.AsSpan(0, r).CopyTo(z);
         }
 
         /// <summary>

@@ -15,9 +15,9 @@ namespace Engine.Solve;
 /// from <see cref="SingularValues"/>); Qr: 1 / dtrcon, the 1-norm condition estimate of the kept rank×rank
 /// triangular factor (within a factor of Rank of cond₂); Cholesky: sqrt(1 / dpocon) of the equilibrated regularised
 /// Gram matrix, i.e. the square root of its 1-norm condition estimate (cond(G) = cond(A)², within a factor of √Rank);
-/// Sketch: 1 / dtrcon, the 1-norm condition estimate of the kept triangle R'₁₁ of the pivoted QR of the sketch S·A·D
+/// Sketch: 1 / dtrcon, the 1-norm condition estimate of the kept triangle T of the complete orthogonal factorisation of the sketch S·A·D
 /// (within a factor of Rank of its cond₂, which is within the embedding's distortion, about 3 at 4·n sketch rows, of
-/// A·D's; the sketch keeps down to (rcond/3)·|R'₁₁|, so this can exceed gelsd's).
+/// A·D's).
 /// </param>
 /// <param name="ResidualNorm">
 /// ‖A x − b‖₂ in the caller's coordinates, without the ridge term. Computed explicitly from A where A is at hand
