@@ -283,7 +283,7 @@ public sealed class CellList
     }
 
     // Visits every unordered pair of neighbouring cells once (c ≤ c'), and every slot pair within them once.
-    // With perCell, also records how many pairs the sink took from each cell c (the sink must be a CountSink).
+    // With perCell, also records how many pairs the sink saw from each cell c (its Count must count every pair).
     private void FindPairs<TSink>(ref TSink sink, long[]? perCell = null) where TSink : struct, IPairSink, allows ref struct
     {
         int cells = _cells[0] * _cells[1] * _cells[2];
