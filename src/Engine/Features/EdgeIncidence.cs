@@ -12,8 +12,15 @@ namespace Engine.Features;
 /// so a run of consecutive entries is a spatially compact group and few of its edges leave it (index ranges of a
 /// lattice are thin slabs, whose edges nearly all cross to the next range and would be evaluated twice).</item>
 /// </list>
-/// Costs 2·E + 4·N ints and N longs; buffers grow and are reused across snapshots. Not thread-safe (the member map
-/// is scratch of the caller): one instance per worker.
+/// Two ways to fill it:
+/// <list type="bullet">
+/// <item><see cref="Build"/>: lists over all E edges of the snapshot, for any block (2·E + 4·N ints and N longs);</item>
+/// <item><see cref="BuildOrder"/> once per snapshot, then <see cref="BuildBlock"/> per block with only the edges that
+/// touch that block (<see cref="Graph.Topology.BuildIncident"/>): 3·N ints and N longs, plus 2·E_block + count ints, so a huge
+/// snapshot never needs its whole edge list. <see cref="EdgesOf"/> then answers for the block's particles only.</item>
+/// </list>
+/// Buffers grow and are reused across snapshots. Not thread-safe (the member map is scratch of the caller): one
+/// instance per worker.
 /// </summary>
 public sealed class EdgeIncidence
 {
@@ -51,10 +58,23 @@ public sealed class EdgeIncidence
 
         MortonOrder(q, particles, dimension);
         _member.AsSpan(0, particles).Fill(-1);
+        _blockLists = false;
     }
 
-    /// <summary>Indices of the edges incident to particle <paramref name="i"/>, ascending.</summary>
-    public ReadOnlySpan<int> EdgesOf(int i) => _edges.AsSpan(_start[i], _start[i + 1] - _start[i]);
+    /// <summary>
+    /// Indices of the edges incident to particle <paramref name="i"/>, ascending: into the snapshot's edges after
+    /// <see cref="Build"/>; into the block's edges after <see cref="BuildBlock"/>, and then empty for a particle outside the block.
+    /// </summary>
+    public ReadOnlySpan<int> EdgesOf(int i)
+    {
+        if (_blockLists)
+        {
+            if (_blockCount < 0) throw new InvalidOperationException("no block lists: call BuildBlock for the selected block first");
+            int m = _member[i];
+            return m < 0 ? default : _edges.AsSpan(_start[m], _start[m + 1] - _start[m]);
+        }
+        return _edges.AsSpan(_start[i], _start[i + 1] - _start[i]);
+    }
 
     /// <summary>
     /// Marks <see cref="Order"/>[first, first + count) as the current block: afterwards <see cref="MemberIndex"/>(i) is
@@ -64,6 +84,8 @@ public sealed class EdgeIncidence
     {
         if (first < 0 || count < 0 || first + count > Particles)
             throw new ArgumentOutOfRangeException(nameof(count), $"block [{first}, {first + count}) outside [0, {Particles})");
+        // Block lists belong to one block: selecting another drops them (EdgesOf then refuses until BuildBlock).
+        if (_blockLists && (first, count) != (_blockFirst, _blockCount)) _blockFirst = _blockCount = -1;
         if (_selectedCount > 0)
             foreach (int i in _order.AsSpan(_selectedFirst, _selectedCount)) _member[i] = -1;
         for (int k = 0; k < count; k++) _member[_order[first + k]] = k;
@@ -71,6 +93,59 @@ public sealed class EdgeIncidence
     }
 
     private int _selectedFirst, _selectedCount;
+    private bool _blockLists;   // lists of the selected block only, indexed by member position (BuildBlock)
+
+    /// <summary>
+    /// Orders the particles of a snapshot with positions <paramref name="q"/> <c>[N·d]</c> along the Morton curve (as
+    /// <see cref="Build"/> does) without any edge lists: <see cref="BuildBlock"/> adds them block by block.
+    /// </summary>
+    public void BuildOrder(ReadOnlySpan<double> q, int particles, int dimension)
+    {
+        if (_order.Length < particles) { _order = new int[particles]; _keys = new long[particles]; _member = new int[particles]; }
+        Particles = particles;
+        MortonOrder(q, particles, dimension);
+        _member.AsSpan(0, particles).Fill(-1);
+        _blockLists = true;
+        _blockFirst = _blockCount = -1;
+    }
+
+    private int _blockFirst = -1, _blockCount = -1;
+
+    /// <summary>
+    /// After <see cref="BuildOrder"/>: selects <see cref="Order"/>[first, first + count) (as <see cref="SelectBlock"/>) and lists,
+    /// for each of its particles, the indices of the <paramref name="blockEdges"/> incident to it, ascending.
+    /// <paramref name="blockEdges"/> must hold every edge of the snapshot with an end in the block (and may hold others,
+    /// which are ignored at their non-member ends); rows formed with it use it as the snapshot's edges. Selecting another
+    /// block drops the lists.
+    /// </summary>
+    public void BuildBlock(EdgeBuffer blockEdges, int first, int count)
+    {
+        if (!_blockLists) throw new InvalidOperationException("BuildBlock follows BuildOrder; Build lists the whole snapshot instead");
+        SelectBlock(first, count);
+        if (_start.Length < count + 1) _start = new int[Math.Max(count + 1, 2 * _start.Length)];
+        if (_edges.Length < 2 * blockEdges.Count) _edges = new int[Math.Max(2 * blockEdges.Count, 2 * _edges.Length)];
+        var start = _start.AsSpan(0, count + 1);
+        start.Clear();
+        for (int e = 0; e < blockEdges.Count; e++)
+        {
+            int mi = _member[blockEdges.I[e]], mj = _member[blockEdges.J[e]];
+            if (mi >= 0) start[mi + 1]++;
+            if (mj >= 0) start[mj + 1]++;
+        }
+        for (int m = 0; m < count; m++) start[m + 1] += start[m];
+        for (int e = 0; e < blockEdges.Count; e++)
+        {
+            int mi = _member[blockEdges.I[e]], mj = _member[blockEdges.J[e]];
+            if (mi >= 0) _edges[start[mi]++] = e;
+            if (mj >= 0) _edges[start[mj]++] = e;
+        }
+        for (int m = count; m > 0; m--) start[m] = start[m - 1];
+        start[0] = 0;
+        (_blockFirst, _blockCount) = (first, count);
+    }
+
+    /// <summary>Position of particle i in the block of the last <see cref="SelectBlock"/> or −1, for every particle: <c>[N]</c>.</summary>
+    public ReadOnlySpan<int> MemberIndices => _member.AsSpan(0, Particles);
 
     /// <summary>Position of particle <paramref name="i"/> in the block of the last <see cref="SelectBlock"/>, or −1.</summary>
     public int MemberIndex(int i) => _member[i];

@@ -189,6 +189,43 @@ public sealed class PairPotentialFeatures : IFeatureMap, IParticleRangeJacobian
     }
 
     /// <summary>
+    /// Adds to <paramref name="phi"/> <c>[F]</c> the part of <see cref="Evaluate"/> owned by the block of particles
+    /// <c>incidence.Order[first .. first + count)</c>: the kinetic terms of its particles and the pair terms of its edges
+    /// whose lower index is in the block. Over the blocks of a partition of the particles each term is added once, so the
+    /// sum is Φ of the whole snapshot (up to the order of floating-point sums), with only each block's edges at hand.
+    /// <paramref name="incidence"/> must list <c>s.Edges</c> for this block (<see cref="EdgeIncidence.Build"/> or
+    /// <see cref="EdgeIncidence.BuildBlock"/>); its block selection is changed.
+    /// </summary>
+    public void AddBlockFeatures(Snapshot s, EdgeIncidence incidence, int first, int count, Span<double> phi, FeatureWorkspace ws)
+    {
+        int d = Dimension, W = Radial.Width;
+        if (incidence.Particles != s.Particles) throw new ArgumentException("the incidence lists were built for another snapshot", nameof(incidence));
+        incidence.SelectBlock(first, count);
+        var members = incidence.Order.Slice(first, count);
+        foreach (int i in members)
+        {
+            double p2 = 0;
+            for (int a = 0; a < d; a++) p2 += s.P[i * d + a] * s.P[i * d + a];
+            phi[s.Species[i]] += p2 / (2 * s.Mass[i]);
+        }
+        Span<double> z = ws.Buffer(0, W), v = ws.Buffer(1, W);
+        Span<double> x = stackalloc double[1];
+        var edges = s.Edges;
+        foreach (int p in members)
+            foreach (int e in incidence.EdgesOf(p))
+            {
+                int i = edges.I[e], j = edges.J[e];
+                if (Math.Min(i, j) != p) continue;
+                (double fc, _) = CutoffFunction(edges.R[e]);
+                if (fc == 0) continue;
+                x[0] = edges.R[e];
+                Radial.Forward(x, z, v, default);
+                int col = SpeciesCount + PairType(s.Species[i], s.Species[j]) * W;
+                TensorPrimitives.MultiplyAdd(v, fc, phi.Slice(col, W), phi.Slice(col, W));
+            }
+    }
+
+    /// <summary>
     /// g_k = d/dr [f_c(r) σ(w_k r + b_k)] = f_c' σ_k + f_c σ'_k w_k into <paramref name="g"/> <c>[W]</c> (workspace buffers
     /// 0–2 are scratch); false, with g undefined, when the pair is beyond the cutoff and contributes nothing.
     /// </summary>

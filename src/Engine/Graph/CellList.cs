@@ -34,6 +34,10 @@ public sealed class CellList
     private int[] _cellStart = [];     // [cells + 1] slot range of each cell in the sorted order
     private int[] _order = [];         // [N] particle index of each slot
     private double[] _qSorted = [];    // [N·d] raw (unwrapped) positions in slot order, for locality
+    private int[] _slotOf = [];        // [N] slot of each particle (for the per-particle queries of IncidentPairs)
+    private int _particles;
+    private double _cutoff;
+    private long[] _cellPairs = [];    // [cells] pairs found from each cell (SampleDistances)
 
     [ThreadStatic] private static CellList? t_shared;
 
@@ -53,15 +57,101 @@ public sealed class CellList
     /// </summary>
     public void Update(ReadOnlySpan<double> q, int particles, double cutoff, PeriodicBox box, EdgeBuffer edges)
     {
-        Validate(q, particles, cutoff, box);
-        int d = box.Dimension;
-        edges.Reset(d, edges.Count);
+        Bin(q, particles, cutoff, box);
+        edges.Reset(box.Dimension, edges.Count);
         if (particles < 2) return;
-        _d = d;
+        var sink = new EdgeSink(edges);
+        FindPairs(ref sink);
+    }
+
+    /// <summary>
+    /// Bins <paramref name="q"/> <c>[N·d]</c> into cells for the queries <see cref="IncidentPairs"/>, <see cref="CountPairs"/>
+    /// and <see cref="SampleDistances"/> (same contract and exceptions as <see cref="Update"/>). Holds O(N) ints and the
+    /// N·d positions in cell order, nothing per pair. The queries read the binned copy: <paramref name="q"/> may change afterwards.
+    /// </summary>
+    public void Bin(ReadOnlySpan<double> q, int particles, double cutoff, PeriodicBox box)
+    {
+        Validate(q, particles, cutoff, box);
+        _d = box.Dimension;
         _periodic = box.IsPeriodic;
+        _particles = particles;
+        _cutoff = cutoff;
+        if (particles < 2) return;
         SetUpGrid(q, particles, cutoff, box);
         BinParticles(q, particles);
-        FindPairs(cutoff, edges);
+    }
+
+    /// <summary>
+    /// After <see cref="Bin"/>: fills <paramref name="edges"/> (reset first) with every pair of the binned snapshot within
+    /// the cutoff that has at least one end among <paramref name="members"/>, once each, with the pair contract of
+    /// <see cref="Update"/> (I &lt; J, the same Dr and R bits). <paramref name="memberIndex"/> <c>[N]</c> is ≥ 0 exactly for the
+    /// members. Pairs come member by member in the order of <paramref name="members"/>; a pair of two members comes
+    /// with its lower index. Costs O(members · neighbours) and allocates only when <paramref name="edges"/> grows.
+    /// </summary>
+    public void IncidentPairs(ReadOnlySpan<int> members, ReadOnlySpan<int> memberIndex, EdgeBuffer edges)
+    {
+        if (memberIndex.Length < _particles) throw new ArgumentException($"memberIndex holds {memberIndex.Length} entries, fewer than the {_particles} binned particles", nameof(memberIndex));
+        edges.Reset(_d, edges.Count);
+        if (_particles < 2) return;
+        double rc2 = _cutoff * _cutoff, rc2Loose = rc2 * (1 + 1e-9);
+        int n1 = _cells[1], n2 = _cells[2];
+        foreach (int p in members)
+        {
+            if ((uint)p >= (uint)_particles) throw new ArgumentOutOfRangeException(nameof(members), $"particle {p} outside [0, {_particles})");
+            var sink = new IncidentSink(edges, memberIndex, p);
+            int c = _cellOf[p], sa = _slotOf[p];
+            int x2 = c % n2, x1 = c / n2 % n1, x0 = c / (n1 * n2);
+            for (int k0 = 0; k0 < _axisNbrCount[0][x0]; k0++)
+                for (int k1 = 0; k1 < _axisNbrCount[1][x1]; k1++)
+                    for (int k2 = 0; k2 < _axisNbrCount[2][x2]; k2++)
+                    {
+                        int c2 = (_axisNbr[0][3 * x0 + k0] * n1 + _axisNbr[1][3 * x1 + k1]) * n2 + _axisNbr[2][3 * x2 + k2];
+                        PairsWith(sa, _cellStart[c2], _cellStart[c2 + 1], rc2, rc2Loose, ref sink);
+                    }
+        }
+    }
+
+    /// <summary>After <see cref="Bin"/>: the number of pairs <see cref="Update"/> would find, without storing them.</summary>
+    public long CountPairs()
+    {
+        if (_particles < 2) return 0;
+        var sink = new CountSink();
+        FindPairs(ref sink);
+        return sink.Count;
+    }
+
+    /// <summary>
+    /// Appends to <paramref name="into"/> the R of at most <paramref name="count"/> of the pairs that <see cref="Update"/>
+    /// would find for the binned snapshot: all of them, in its order, when there are no more; else the pairs at
+    /// positions ⌊k·E/count⌋, k &lt; count, of its order (E pairs): exactly what a full search followed by that stride
+    /// gives, but holding one long per cell instead of E pairs. Costs one pass over every pair and, when E exceeds
+    /// <paramref name="count"/>, a second over the cells that hold a pick.
+    /// </summary>
+    public void SampleDistances(int count, List<double> into)
+    {
+        if (count <= 0 || _particles < 2) return;
+        int cells = _cells[0] * _cells[1] * _cells[2];
+        if (_cellPairs.Length < cells) _cellPairs = new long[cells];
+        // One pass takes every pair while they fit the count; only a snapshot with more pairs needs the second.
+        int before = into.Count;
+        var all = new CollectSink(into, count);
+        FindPairs(ref all, _cellPairs);
+        long total = all.Count;
+        if (total <= count) return;
+        into.RemoveRange(before, into.Count - before);
+        long picks = Math.Min(count, total);
+        var sink = new PickSink(into, total, picks);
+        long cellBase = 0;
+        for (int c = 0; c < cells && sink.Next < picks; c++)
+        {
+            long inCell = _cellPairs[c];
+            if (inCell > 0 && sink.Target < cellBase + inCell)
+            {
+                sink.Position = cellBase;
+                PairsOfCell(c, ref sink);
+            }
+            cellBase += inCell;
+        }
     }
 
     private static void Validate(ReadOnlySpan<double> q, int particles, double cutoff, PeriodicBox box)
@@ -150,7 +240,7 @@ public sealed class CellList
         if (_cellOf.Length < particles)
         {
             int cap = Math.Max(particles, 2 * _cellOf.Length);
-            _cellOf = new int[cap]; _order = new int[cap]; _qSorted = new double[3 * cap];
+            _cellOf = new int[cap]; _order = new int[cap]; _qSorted = new double[3 * cap]; _slotOf = new int[cap];
         }
         if (_cellStart.Length < cells + 1) _cellStart = new int[Math.Max(cells + 1, 2 * _cellStart.Length)];
         Array.Clear(_cellStart, 0, cells + 1);
@@ -185,6 +275,7 @@ public sealed class CellList
         {
             int slot = _cellStart[_cellOf[i]]++;
             _order[slot] = i;
+            _slotOf[i] = slot;
             for (int a = 0; a < d; a++) _qSorted[slot * d + a] = q[i * d + a];
         }
         for (int c = cells; c > 0; c--) _cellStart[c] = _cellStart[c - 1];
@@ -192,28 +283,36 @@ public sealed class CellList
     }
 
     // Visits every unordered pair of neighbouring cells once (c ≤ c'), and every slot pair within them once.
-    private void FindPairs(double cutoff, EdgeBuffer edges)
+    // With perCell, also records how many pairs the sink saw from each cell c (its Count must count every pair).
+    private void FindPairs<TSink>(ref TSink sink, long[]? perCell = null) where TSink : struct, IPairSink, allows ref struct
     {
-        double rc2 = cutoff * cutoff;
+        int cells = _cells[0] * _cells[1] * _cells[2];
+        for (int c = 0; c < cells; c++)
+        {
+            long before = sink.Count;
+            PairsOfCell(c, ref sink);
+            if (perCell is not null) perCell[c] = sink.Count - before;
+        }
+    }
+
+    // The pairs of FindPairs whose first cell is c, in FindPairs' order.
+    private void PairsOfCell<TSink>(int c, ref TSink sink) where TSink : struct, IPairSink, allows ref struct
+    {
+        double rc2 = _cutoff * _cutoff;
         double rc2Loose = rc2 * (1 + 1e-9);   // screening margin, far above the rounding of the screen
-        int n0 = _cells[0], n1 = _cells[1], n2 = _cells[2];
-        for (int x0 = 0; x0 < n0; x0++)
-            for (int x1 = 0; x1 < n1; x1++)
-                for (int x2 = 0; x2 < n2; x2++)
+        int n1 = _cells[1], n2 = _cells[2];
+        int aStart = _cellStart[c], aEnd = _cellStart[c + 1];
+        if (aStart == aEnd) return;
+        int x2 = c % n2, x1 = c / n2 % n1, x0 = c / (n1 * n2);
+        for (int k0 = 0; k0 < _axisNbrCount[0][x0]; k0++)
+            for (int k1 = 0; k1 < _axisNbrCount[1][x1]; k1++)
+                for (int k2 = 0; k2 < _axisNbrCount[2][x2]; k2++)
                 {
-                    int c = (x0 * n1 + x1) * n2 + x2;
-                    int aStart = _cellStart[c], aEnd = _cellStart[c + 1];
-                    if (aStart == aEnd) continue;
-                    for (int k0 = 0; k0 < _axisNbrCount[0][x0]; k0++)
-                        for (int k1 = 0; k1 < _axisNbrCount[1][x1]; k1++)
-                            for (int k2 = 0; k2 < _axisNbrCount[2][x2]; k2++)
-                            {
-                                int c2 = (_axisNbr[0][3 * x0 + k0] * n1 + _axisNbr[1][3 * x1 + k1]) * n2 + _axisNbr[2][3 * x2 + k2];
-                                if (c2 < c) continue;
-                                int bEnd = _cellStart[c2 + 1];
-                                for (int sa = aStart; sa < aEnd; sa++)
-                                    PairsWith(sa, c2 == c ? sa + 1 : _cellStart[c2], bEnd, rc2, rc2Loose, edges);
-                            }
+                    int c2 = (_axisNbr[0][3 * x0 + k0] * n1 + _axisNbr[1][3 * x1 + k1]) * n2 + _axisNbr[2][3 * x2 + k2];
+                    if (c2 < c) continue;
+                    int bEnd = _cellStart[c2 + 1];
+                    for (int sa = aStart; sa < aEnd; sa++)
+                        PairsWith(sa, c2 == c ? sa + 1 : _cellStart[c2], bEnd, rc2, rc2Loose, ref sink);
                 }
     }
 
@@ -224,7 +323,7 @@ public sealed class CellList
     // whatever the particle order and negated when needed: a − b, x/L, round-half-even and L·k are all odd-
     // symmetric in IEEE arithmetic, so −dr equals q_J − q_I (up to the sign of a zero component). Deciding the
     // order only for accepted pairs keeps an unpredictable branch out of the candidate loop.
-    private void PairsWith(int sa, int bStart, int bEnd, double rc2, double rc2Loose, EdgeBuffer edges)
+    private void PairsWith<TSink>(int sa, int bStart, int bEnd, double rc2, double rc2Loose, ref TSink sink) where TSink : struct, IPairSink, allows ref struct
     {
         double[] qs = _qSorted;
         int d = _d;
@@ -251,7 +350,7 @@ public sealed class CellList
                         r2 += x2 * x2;
                     }
                 }
-                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, edges);
+                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, ref sink);
             }
         }
         else
@@ -271,13 +370,15 @@ public sealed class CellList
                         r2 += x2 * x2;
                     }
                 }
-                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, edges);
+                if (r2 <= rc2Loose) AcceptExact(sa, sb, rc2, ref sink);
             }
         }
     }
 
-    private void AcceptExact(int sa, int sb, double rc2, EdgeBuffer edges)
+    private void AcceptExact<TSink>(int sa, int sb, double rc2, ref TSink sink) where TSink : struct, IPairSink, allows ref struct
     {
+        int ia = _order[sa], ib = _order[sb];
+        if (!sink.Wants(ia, ib)) return;
         double[] qs = _qSorted;
         int d = _d;
         Span<double> dr = stackalloc double[3];
@@ -295,12 +396,78 @@ public sealed class CellList
         }
         double r = Math.Sqrt(r2);
         if (!(r * r < rc2)) return;
-        int ia = _order[sa], ib = _order[sb];
-        if (ia < ib) edges.Add(ia, ib, dr[..d], r);
+        if (ia < ib) sink.Add(ia, ib, dr[..d], r);
         else
         {
             for (int a = 0; a < d; a++) dr[a] = -dr[a];
-            edges.Add(ib, ia, dr[..d], r);
+            sink.Add(ib, ia, dr[..d], r);
+        }
+    }
+
+    // Where accepted pairs go. Structs, so that each use gets its own specialised, inlined search loop.
+    private interface IPairSink
+    {
+        /// <summary>Pairs taken so far.</summary>
+        long Count { get; }
+        /// <summary>Whether the candidate (a, b), in search order, is wanted at all (tested before its distance).</summary>
+        bool Wants(int a, int b);
+        /// <summary>Takes the accepted pair i &lt; j with Dr = q_j − q_i and R.</summary>
+        void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r);
+    }
+
+    private struct EdgeSink(EdgeBuffer edges) : IPairSink
+    {
+        public readonly long Count => edges.Count;
+        public readonly bool Wants(int a, int b) => true;
+        public readonly void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r) => edges.Add(i, j, dr, r);
+    }
+
+    private struct CountSink : IPairSink
+    {
+        public long Count { get; private set; }
+        public readonly bool Wants(int a, int b) => true;
+        public void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r) => Count++;
+    }
+
+    // Counts every pair and appends the R of the first `limit` of them.
+    private struct CollectSink(List<double> into, int limit) : IPairSink
+    {
+        public long Count { get; private set; }
+        public readonly bool Wants(int a, int b) => true;
+        public void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r)
+        {
+            if (Count < limit) into.Add(r);
+            Count++;
+        }
+    }
+
+    // Pairs of particle p with any particle, each pair once: a pair of two members is taken from its lower index.
+    private readonly ref struct IncidentSink(EdgeBuffer edges, ReadOnlySpan<int> memberIndex, int p) : IPairSink
+    {
+        private readonly ReadOnlySpan<int> _memberIndex = memberIndex;
+        public long Count => edges.Count;
+        public bool Wants(int a, int b)
+        {
+            int other = a == p ? b : a;
+            return other != p && (other > p || _memberIndex[other] < 0);
+        }
+        public void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r) => edges.Add(i, j, dr, r);
+    }
+
+    // The R of the pairs at positions ⌊k·total/picks⌋ (k = Next, Next + 1, ...) of the search order; Position is the
+    // search-order index of the next pair the sink sees.
+    private struct PickSink(List<double> into, long total, long picks) : IPairSink
+    {
+        public long Position;
+        public long Next;
+        public readonly long Count => Position;
+        public readonly long Target => Next < picks ? Next * total / picks : long.MaxValue;
+        public readonly bool Wants(int a, int b) => true;
+        public void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r)
+        {
+            // Picks are distinct positions (picks ≤ total), so at most one per pair.
+            if (Position == Target) { into.Add(r); Next++; }
+            Position++;
         }
     }
 

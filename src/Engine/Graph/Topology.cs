@@ -62,6 +62,22 @@ public sealed class Topology
     }
 
     /// <summary>
+    /// The pairs of one configuration that touch a group of particles, for a cutoff graph: fills <paramref name="edges"/>
+    /// with every pair of <see cref="Build"/>'s set that has an end among <paramref name="members"/> (same I &lt; J, Dr and
+    /// R bits; <see cref="CellList.IncidentPairs"/> gives the order), after <paramref name="cells"/> has binned the
+    /// configuration with <see cref="CellList.Bin"/> at this topology's cutoff and box. <paramref name="memberIndex"/>
+    /// <c>[N]</c> is ≥ 0 exactly for the members. Memory is O(pairs of the group), not O(pairs of the configuration).
+    /// Throws <see cref="InvalidInputException"/> as <see cref="Build"/> does for coinciding particles, and
+    /// <see cref="InvalidOperationException"/> for a fixed topology (its pairs are data: use <see cref="Build"/>).
+    /// </summary>
+    public void BuildIncident(CellList cells, ReadOnlySpan<int> members, ReadOnlySpan<int> memberIndex, EdgeBuffer edges)
+    {
+        if (FixedPairs is not null) throw new InvalidOperationException("a fixed topology lists its pairs: build them whole with Build");
+        cells.IncidentPairs(members, memberIndex, edges);
+        CheckNoCoincidence(edges);
+    }
+
+    /// <summary>
     /// A Verlet list for this cutoff graph with the given <paramref name="skin"/> (length unit of the data), or null
     /// for a fixed topology or a skin of 0 (0 = search afresh every call, the cell list's own pair order).
     /// Throws <see cref="InvalidInputException"/> for a negative or non-finite skin.

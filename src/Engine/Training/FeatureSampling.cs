@@ -109,17 +109,28 @@ public static class FeatureSampling
     /// <summary>
     /// The pair distances SWIM/ELM sample the radial layer from: snapshots in <paramref name="order"/> until
     /// <paramref name="cap"/> distances are gathered, the last snapshot strided down to what is left of the cap, so
-    /// the cap holds exactly. A million-particle snapshot thus gives a spread 100,000 of its 26 million pairs, not all
-    /// of them (measured on LJ 10⁶ × 2: sampling 10.2 → 8.4 s; the rest is that snapshot's neighbour search).
+    /// the cap holds exactly (the pairs at ⌊k·E/left⌋ of the neighbour search's order). A cutoff graph's snapshot is
+    /// binned and its pairs counted, never stored (<see cref="CellList.SampleDistances"/>), so a million-particle
+    /// snapshot costs O(N) ints and the cap, not its 26 million pairs (1 GB); the distances are the same as from its
+    /// whole edge list.
     /// </summary>
     internal static List<double> GatherPairDistances(PhaseSpaceData data, Topology topology, IEnumerable<int> order, int cap)
     {
         var r = new List<double>();
-        var edges = new EdgeBuffer();
+        var edges = topology.IsFixed ? new EdgeBuffer() : null;
+        var cells = topology.IsFixed ? null : new CellList();
         foreach (int m in order)
         {
-            topology.Build(data.QOf(m), data.Particles, edges);
-            PairPotentialFeatures.CollectRadialInputs(edges, r, cap - r.Count);
+            if (cells is not null)
+            {
+                cells.Bin(data.QOf(m), data.Particles, topology.Cutoff, topology.Box);
+                cells.SampleDistances(cap - r.Count, r);
+            }
+            else
+            {
+                topology.Build(data.QOf(m), data.Particles, edges!);
+                PairPotentialFeatures.CollectRadialInputs(edges!, r, cap - r.Count);
+            }
             if (r.Count >= cap) break;
         }
         return r;

@@ -57,4 +57,25 @@ public class FeatureSamplingTests
         Assert.That(r[0], Is.EqualTo(all[0]));
         Assert.That(r[4], Is.EqualTo(all[4 * all.Length / 5]), "the last pick comes from the last fifth of the pairs");
     }
+
+    [Test]
+    public void ACutoffGraphGivesTheDistancesOfItsWholeEdgeLists_WithoutBuildingThem()
+    {
+        var data = new LennardJonesSystem().Generate(256, trajectories: 1, snapshotsPerTrajectory: 3, stepsBetween: 5, dt: 5e-3, equilibrationSteps: 10, seed: 2);
+        var topology = GraphRule.Of(data).TopologyFor(data);
+        Assert.That(topology.IsFixed, Is.False);
+        double[] a = Distances(data, topology, 2), b = Distances(data, topology, 0);
+        foreach (int cap in new[] { 7, a.Length, a.Length + b.Length / 3, 10 * a.Length })
+        {
+            var r = FeatureSampling.GatherPairDistances(data, topology, [2, 0, 1], cap);
+            var expected = new List<double>();
+            foreach (var all in new[] { a, b, Distances(data, topology, 1) })
+            {
+                int left = cap - expected.Count;
+                if (left <= 0) break;
+                expected.AddRange(all.Length <= left ? all : Enumerable.Range(0, left).Select(k => all[(int)((long)k * all.Length / left)]));
+            }
+            Assert.That(r, Is.EqualTo(expected), $"cap {cap}");
+        }
+    }
 }
