@@ -175,6 +175,17 @@ internal static class SketchPreconditioned
     internal static SolveReport Iterate(Factorization f, ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double ridge, double tolerance, int maxIterations)
     {
+        // The iterations' BLAS/LAPACK calls are vector-sized; the fused pass owns the cores. One BLAS thread keeps
+        // OpenBLAS's workers from being woken to spin against the pass's threads.
+        int blasThreads = NativeLibraries.BlasThreads;
+        NativeLibraries.SetBlasThreads(1);
+        try { return IterateOnOneBlasThread(f, a, rows, cols, b, ridge, tolerance, maxIterations); }
+        finally { NativeLibraries.SetBlasThreads(blasThreads); }
+    }
+
+    private static SolveReport IterateOnOneBlasThread(Factorization f, ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+        double ridge, double tolerance, int maxIterations)
+    {
         var op = new Preconditioner(f, cols);
         var pass = new FusedNormalPass(rows, cols);
         int r = f.Rank;
