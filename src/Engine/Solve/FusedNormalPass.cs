@@ -1,5 +1,6 @@
 // One pass over a row-major A that forms A·x and Aᵀ·(weights from A·x) together, so an iteration reads A once, not twice.
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Engine.Solve;
 
@@ -48,20 +49,7 @@ internal sealed unsafe class FusedNormalPass
             Parallel.For(0, Chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
             {
                 int i0 = (int)((long)rows * c / Chunks), i1 = (int)((long)rows * (c + 1) / Chunks);
-                var gc = new Span<double>(pp + (long)c * cols, cols);
-                var xs = new ReadOnlySpan<double>(px, cols);
-                gc.Clear();
-                double ss = 0;
-                for (int i = i0; i < i1; i++)
-                {
-                    var row = new ReadOnlySpan<double>(pa + (long)i * cols, cols);
-                    double t = TensorPrimitives.Dot(row, xs);
-                    if (pq is not null) pq[i] = t;
-                    double w = pb is null ? t : pb[i] - t;
-                    ss += w * w;
-                    TensorPrimitives.MultiplyAdd(row, w, gc, gc);
-                }
-                sums[c] = ss;
+                sums[c] = RowRange(pa, px, pb, pq, pp + (long)c * cols, i0, i1, cols);
             });
         }
         g.Clear();
@@ -72,6 +60,30 @@ internal sealed unsafe class FusedNormalPass
             total += _sums[c];
         }
         return total;
+    }
+
+    /// <summary>
+    /// Rows [i0, i1) into the partial <paramref name="g"/> (cleared first); returns their Σ w_i². Compiled fully optimised
+    /// from the first call: a solve makes only 20–60 passes, and at the runtime's first tier the early passes ran up to
+    /// 8× slower (56 ms against 7 ms on the pair model's 64,801 × 258 Z) until tiering caught up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double RowRange(double* a, double* x, double* b, double* q, double* g, int i0, int i1, int cols)
+    {
+        var gc = new Span<double>(g, cols);
+        var xs = new ReadOnlySpan<double>(x, cols);
+        gc.Clear();
+        double ss = 0;
+        for (int i = i0; i < i1; i++)
+        {
+            var row = new ReadOnlySpan<double>(a + (long)i * cols, cols);
+            double t = TensorPrimitives.Dot(row, xs);
+            if (q is not null) q[i] = t;
+            double w = b is null ? t : b[i] - t;
+            ss += w * w;
+            TensorPrimitives.MultiplyAdd(row, w, gc, gc);
+        }
+        return ss;
     }
 
     /// <summary>The specification: the same quantities by plain loops, row by row.</summary>

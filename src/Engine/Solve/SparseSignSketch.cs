@@ -1,4 +1,5 @@
 // The sketch S·[A D, b] of a tall row-major A by a seeded sparse sign embedding (or S = I when it would not be smaller).
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Engine.Solve;
@@ -111,6 +112,7 @@ internal static class SparseSignSketch
     /// 730 MB Z took 1.05 s with TensorPrimitives calls on 32-wide panels, 0.29 s so, both under load 6). The tail panel
     /// and machines without 256-bit vectors take the scalar loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // runs once per panel per solve: no time for tiering to catch up
     internal static unsafe void ScatterRows(double* a, int rows, int lda, int width, int[] target, bool[] positive, int zeta, double* panel)
     {
         if (width == 16 && Vector512.IsHardwareAccelerated)
