@@ -26,7 +26,7 @@ print(f"| {label} | {t['rows']} × {t['cols']} | {t['solver_requested']} → {t[
 PY
 }
 
-echo "| run | rows × cols | solver (asked → used) | rank | cond. estimate | relative residual | LSQR iterations | assembly s | solve s (sketch+QR+SVD s) | fit s | test MSE | load |"
+echo "| run | rows × cols | solver (asked → used) | rank | cond. estimate | relative residual | CGLS iterations | assembly s | solve s (sketch + QR + pivoted QR s) | fit s | test MSE | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for s in ${solvers[@]}; do
   row "graph 128/128/1024" "$out/tr.npz" "$out/te.npz" --model graph --solver "$s"
