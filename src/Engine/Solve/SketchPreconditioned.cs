@@ -116,50 +116,50 @@ internal static class SketchPreconditioned
 
         int p = Math.Min(ld, nk);            // rows of R (upper trapezoidal p × nk)
         var tau = new double[Math.Min(ld, nk + 1)];
-        var r = new double[(long)p * nk];
         var c = new double[p];
         var jpvt = new int[nk];              // 0: every column free to pivot
         var tau2 = new double[p];
-        fixed (double* pw = w, pt = tau, pr = r, pc = c, pt2 = tau2)
+        fixed (double* pw = w, pt = tau, pc = c, pt2 = tau2)
         fixed (int* pj = jpvt)
         {
             LapackException.ThrowIfFailed(Lapacke.Dgeqrf(Lapacke.ColMajor, ld, nk + 1, pw, ld, pt));
-            // c = (Qᵀ S b)[0..p): the top of R's last column. R (p × nk) is copied out without the reflectors below it.
+            // c = (Qᵀ S b)[0..p): the top of R's last column. R stays in the top p rows of the sketch (no copy into fresh
+            // memory, whose first touch costs more than the copy): the reflectors below its diagonal are cleared there.
             for (int i = 0; i < p; i++) c[i] = w[nk * ld + i];
-            for (int j = 0; j < nk; j++)
-                for (int i = 0; i <= Math.Min(j, p - 1); i++) r[(long)j * p + i] = w[j * ld + i];
+            for (int j = 0; j < p; j++) w.Slice(j * ld + j + 1, p - j - 1).Clear();
             // R Π = Q' R', then c ← Q'ᵀ c.
-            LapackException.ThrowIfFailed(Lapacke.Dgeqp3(Lapacke.ColMajor, p, nk, pr, p, pj, pt2));
-            LapackException.ThrowIfFailed(Lapacke.Dormqr(Lapacke.ColMajor, (byte)'L', (byte)'T', p, 1, p, pr, p, pt2, pc, p));
+            LapackException.ThrowIfFailed(Lapacke.Dgeqp3(Lapacke.ColMajor, p, nk, pw, ld, pj, pt2));
+            LapackException.ThrowIfFailed(Lapacke.Dormqr(Lapacke.ColMajor, (byte)'L', (byte)'T', p, 1, p, pw, ld, pt2, pc, p));
         }
+        ReadOnlySpan<double> r = w;          // R' in the top p rows, leading dimension ld
         double r11 = Math.Abs(r[0]);
         if (!(r11 > 0)) throw ColumnEquilibration.NoInformation(cols, rows);
         // |R'_kk| is non-increasing under pivoting and sits at or above σ_k up to modest factors, so the cut at rcond itself
         // keeps about what gelsd keeps (see the class remarks); the sketch's own distortion is of the same order.
         double cut = rcond;
         int rank = 0;
-        while (rank < p && Math.Abs(r[(long)rank * p + rank]) > cut * r11) rank++;
+        while (rank < p && Math.Abs(r[rank * ld + rank]) > cut * r11) rank++;
 
         // The kept rows [R'₁₁ R'₁₂] = [T 0]·W (dtzrzf): solutions x = P z then lie in their row space, the minimum-norm
         // solution of the truncated problem as in dgelsy, instead of the basic solution on the chosen columns alone,
         // whose coefficients grow like 1/|R'_rr| and make the energy's rounding noise visible in finite differences.
         var trapezoid = new double[(long)rank * nk];
         for (int j = 0; j < nk; j++)
-            for (int i = 0; i <= Math.Min(j, rank - 1); i++) trapezoid[(long)j * rank + i] = r[(long)j * p + i];
+            for (int i = 0; i <= Math.Min(j, rank - 1); i++) trapezoid[(long)j * rank + i] = r[j * ld + i];
         var reflectorScales = new double[rank];
         var pivot = new int[nk];
         for (int k = 0; k < nk; k++) pivot[k] = jpvt[k] - 1;
         double kept1, full1 = double.PositiveInfinity;
-        fixed (double* ptri = trapezoid, prs = reflectorScales, pr = r)
+        fixed (double* ptri = trapezoid, prs = reflectorScales, pr = w)
         {
             if (rank < nk) LapackException.ThrowIfFailed(Lapacke.Dtzrzf(Lapacke.ColMajor, rank, nk, ptri, rank, prs));
             double rc;
             LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', rank, ptri, rank, &rc));
             kept1 = 1.0 / rc;
             if (rank == nk) full1 = kept1;
-            else if (p == nk && Math.Abs(r[(long)(nk - 1) * p + nk - 1]) > 0)
+            else if (p == nk && Math.Abs(r[(nk - 1) * ld + nk - 1]) > 0)
             {
-                LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', nk, pr, p, &rc));
+                LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', nk, pr, ld, &rc));
                 full1 = 1.0 / rc;
             }
         }
