@@ -1,4 +1,5 @@
 // Streaming accumulation of the normal equations AᵀA x = Aᵀb and their regularised Cholesky solve.
+using System.Numerics.Tensors;
 using Engine.Common;
 using Engine.Interop;
 using static Engine.Interop.Interop;
@@ -87,8 +88,8 @@ public sealed class NormalEquations
         ArgumentNullException.ThrowIfNull(other);
         if (other.Cols != Cols)
             throw new ArgumentException($"Cannot merge normal equations of {other.Cols} columns into {Cols}.", nameof(other));
-        System.Numerics.Tensors.TensorPrimitives.Add(_gram, other._gram, _gram);
-        System.Numerics.Tensors.TensorPrimitives.Add(_rhs, other._rhs, _rhs);
+        TensorPrimitives.Add(_gram, other._gram, _gram);
+        TensorPrimitives.Add(_rhs, other._rhs, _rhs);
         RhsSquaredNorm += other.RhsSquaredNorm;
         Rows += other.Rows;
     }
@@ -97,8 +98,9 @@ public sealed class NormalEquations
     /// Solves (D G D + λI) y = D r, x = D y with D = diag(G)^{-1/2} over the columns with nonzero diagonal (zero
     /// columns are removed and get x = 0) and λ = <paramref name="relativeRidge"/>·trace(DGD)/n_kept
     /// (= relativeRidge, since DGD has unit diagonal). Uses dpotrf + dpotrs; dpocon gives the condition estimate
-    /// (reported as cond(A), the square root of the Gram estimate). The accumulation is left unchanged, so more rows
-    /// may be added and the system solved again.
+    /// (reported as cond(A), the square root of the Gram estimate). ‖Ax − b‖ comes from bᵀb, Aᵀb and the raw G.
+    /// Allocates one n_kept² matrix (one triangle of DGD + λI, factorised in place) and O(n) vectors. The accumulation
+    /// is left unchanged, so more rows may be added and the system solved again.
     /// </summary>
     /// <exception cref="RankDeficientSystemException">
     /// Every column is zero, or the regularised equations are not positive definite or have a reciprocal condition
@@ -135,33 +137,19 @@ public sealed class NormalEquations
         int nk = ColumnEquilibration.Select(diag, kept, scale);
         if (nk == 0) throw ColumnEquilibration.NoInformation(n, Rows);
 
-        // Equilibrated Gram, both triangles: dsymv and the residual use it after the factorisation has overwritten its copy.
-        var gs = new double[(long)nk * nk];
-        var rs = new double[nk];
-        double trace = 0;
-        for (int a = 0; a < nk; a++)
-        {
-            int ja = kept[a];
-            rs[a] = _rhs[ja] * scale[a];
-            // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
-            gs[(long)a * nk + a] = 1.0;
-            for (int b = a + 1; b < nk; b++)
-            {
-                double v = _gram[(long)ja * n + kept[b]] * scale[a] * scale[b];
-                gs[(long)a * nk + b] = v;
-                gs[(long)b * nk + a] = v;
-            }
-            trace += gs[(long)a * nk + a];
-        }
-        double lambda = relativeRidge * (trace / nk);
+        // DGD has unit diagonal by construction (stored as exactly 1), so trace(DGD)/n_kept is exactly 1.
+        double lambda = relativeRidge;
+        var f = new double[(long)nk * nk];
+        var y = new double[nk];
+        EquilibratedLowerTriangle(kept, scale, nk, lambda, f, y);
+        double rcond = CholeskySolveInPlace(f, y, nk, lambda, relativeRidge);
 
-        var y = CholeskySolve(gs, rs, nk, lambda, relativeRidge, out double rcond);
-        double residual = ResidualFromNormalEquations(gs, rs, y, nk, RhsSquaredNorm);
+        double[] x = ColumnEquilibration.MapBack(y, kept, scale, nk, n);
         return new SolveReport(
-            ColumnEquilibration.MapBack(y, kept, scale, nk, n),
+            x,
             Rank: nk,
             ConditionEstimate: Math.Sqrt(1.0 / rcond),
-            ResidualNorm: residual,
+            ResidualNorm: ResidualFromNormalEquations(x),
             ZeroColumns: n - nk,
             Solver: SolverKind.Cholesky,
             Rows: Rows,
@@ -172,43 +160,74 @@ public sealed class NormalEquations
         };
     }
 
-    // Factorises F = gs + λI (gs itself is not modified) and solves F y = rs. The matrices are symmetric, so
-    // row- and column-major storage coincide; passing LAPACK_COL_MAJOR with 'U' skips the transposed copy LAPACKE
-    // makes for row-major input, and every call below uses the same layout and triangle.
-    private static unsafe double[] CholeskySolve(double[] gs, double[] rs, int nk, double lambda, double relativeRidge, out double rcond)
+    // Writes F = DGD + λI (nk×nk) into f and Dr into rs, one triangle only. Row a of the row-major upper triangle is
+    // column a of the column-major lower triangle, so every write runs along a row of f (and every read along row
+    // kept[a] of G): that triangle is what LAPACK reads with LAPACK_COL_MAJOR and 'L'. The other half of f stays 0
+    // and is never read.
+    private void EquilibratedLowerTriangle(int[] kept, double[] scale, int nk, double lambda, double[] f, double[] rs)
     {
-        const byte upper = (byte)'U';
-        var f = (double[])gs.Clone();
-        for (int a = 0; a < nk; a++) f[(long)a * nk + a] += lambda;
-        var y = (double[])rs.Clone();
+        int n = Cols;
+        bool allKept = nk == n; // then kept[b] == b and row a of G past the diagonal is one contiguous slice
+        for (int a = 0; a < nk; a++)
+        {
+            int ja = kept[a];
+            double sa = scale[a];
+            rs[a] = _rhs[ja] * sa;
+            int rowF = a * nk, rowG = ja * n; // < f.Length and _gram.Length, which are ints
+            // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
+            f[rowF + a] = 1.0 + lambda;
+            int len = nk - a - 1;
+            if (allKept)
+            {
+                // (g·s_a)·s_b: the same rounding as the gather loop, so both branches give the same bits.
+                Span<double> fRow = f.AsSpan(rowF + a + 1, len);
+                TensorPrimitives.Multiply(_gram.AsSpan(rowG + a + 1, len), sa, fRow);
+                TensorPrimitives.Multiply(fRow, scale.AsSpan(a + 1, len), fRow);
+            }
+            else
+            {
+                for (int b = a + 1; b < nk; b++) f[rowF + b] = _gram[rowG + kept[b]] * sa * scale[b];
+            }
+        }
+    }
+
+    // Factorises F (lower triangle of the column-major f, see EquilibratedLowerTriangle) in place and overwrites y with
+    // F⁻¹y. Returns dpocon's reciprocal condition estimate of F. Every call uses the same layout and triangle, and
+    // LAPACK_COL_MAJOR makes LAPACKE pass f straight through (row-major input would be transposed into a copy).
+    private static unsafe double CholeskySolveInPlace(double[] f, double[] y, int nk, double lambda, double relativeRidge)
+    {
+        const byte lower = (byte)'L';
         double rc;
         fixed (double* pf = f, py = y)
         {
-            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, nk);
-            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, nk));
+            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', lower, nk, pf, nk);
+            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, lower, nk, pf, nk));
             if (info > 0) throw Singular(relativeRidge, $"the Cholesky pivot of column {info} of {nk} is not positive");
-            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, nk, anorm, &rc));
+            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, lower, nk, pf, nk, anorm, &rc));
             // Without an effective ridge (λ below n·ε, the rounding level of the unit-diagonal Gram), a singular G can
             // pass dpotrf on a rounding-sized pivot; a reciprocal condition below n·ε means singular to working
             // precision. With a ridge above that level the regularised problem is well posed: trust dpotrf.
             double tiny = nk * MachineEpsilon;
             if (lambda < tiny && !(rc >= tiny))
                 throw Singular(relativeRidge, $"the reciprocal condition estimate {rc:g3} of the equilibrated Gram matrix is below n·ε = {tiny:g3}");
-            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, nk, py, nk));
+            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, lower, nk, 1, pf, nk, py, nk));
         }
-        rcond = rc;
-        return y;
+        return rc;
     }
 
-    /// <summary>‖Ax − b‖ from bᵀb − 2yᵀ(DAᵀb) + yᵀ(DGD)y in the equilibrated coordinates, clamped at 0.</summary>
-    internal static unsafe double ResidualFromNormalEquations(double[] gs, double[] rs, double[] y, int nk, double bb)
+    /// <summary>
+    /// ‖Ax − b‖ = sqrt(bᵀb − 2xᵀ(Aᵀb) + xᵀGx), clamped at 0, from the accumulation itself: dsymv reads the upper
+    /// triangle of the raw G (row-major), so no equilibrated copy has to outlive the factorisation. <paramref name="x"/>
+    /// has length n with zero columns at 0. The cancellation limits the relative accuracy to about ε·bᵀb/‖Ax − b‖².
+    /// </summary>
+    internal unsafe double ResidualFromNormalEquations(double[] x)
     {
-        var gy = new double[nk];
-        fixed (double* pg = gs, py = y, pgy = gy)
-            OpenBlas.Dsymv(OpenBlas.RowMajor, OpenBlas.Upper, nk, 1.0, pg, nk, py, 1, 0.0, pgy, 1);
-        double yr = 0, ygy = 0;
-        for (int a = 0; a < nk; a++) { yr += y[a] * rs[a]; ygy += y[a] * gy[a]; }
-        return Math.Sqrt(Math.Max(0.0, bb - 2 * yr + ygy));
+        int n = Cols;
+        var gx = new double[n];
+        fixed (double* pg = _gram, px = x, pgx = gx)
+            OpenBlas.Dsymv(OpenBlas.RowMajor, OpenBlas.Upper, n, 1.0, pg, n, px, 1, 0.0, pgx, 1);
+        double xr = TensorPrimitives.Dot(x, _rhs), xgx = TensorPrimitives.Dot(x, gx);
+        return Math.Sqrt(Math.Max(0.0, RhsSquaredNorm - 2 * xr + xgx));
     }
 
     private static RankDeficientSystemException Singular(double relativeRidge, string detail) => new(
