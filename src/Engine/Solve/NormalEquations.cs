@@ -10,15 +10,17 @@ namespace Engine.Solve;
 /// Accumulates G = AᵀA (n×n), r = Aᵀb (n), bᵀb and the row count over blocks of rows, so A never has to fit in
 /// memory, and solves the equilibrated, regularised normal equations by Cholesky (method.md §3.2, large-K path).
 /// Only the upper triangle of G is accumulated (cblas_dsyrk, row-major, upper); <see cref="Gram"/> fills in the rest.
+/// The strict lower triangle of the same storage is <see cref="Solve"/>'s scratch space for its Cholesky factor.
 /// Accumulation order is the call order, so the same blocks in the same order give the same bits; merge partial
-/// accumulations with <see cref="Add"/> in a fixed order to stay deterministic. Not thread-safe: use one instance
-/// per thread and merge.
+/// accumulations with <see cref="Add"/> in a fixed order to stay deterministic. Not thread-safe, <see cref="Solve"/>
+/// included (it uses the instance's storage as scratch): use one instance per thread and merge.
 /// </summary>
 public sealed class NormalEquations
 {
     private const double MachineEpsilon = 2.220446049250313e-16; // 2^-52
 
-    private readonly double[] _gram; // row-major n×n, upper triangle valid
+    // Row-major n×n: the upper triangle (with the diagonal) holds G; the strict lower triangle is scratch for Solve.
+    private readonly double[] _gram;
     private readonly double[] _rhs;
 
     /// <summary>Creates empty normal equations for <paramref name="cols"/> unknowns (G is cols² doubles).</summary>
@@ -99,8 +101,9 @@ public sealed class NormalEquations
     /// columns are removed and get x = 0) and λ = <paramref name="relativeRidge"/>·trace(DGD)/n_kept
     /// (= relativeRidge, since DGD has unit diagonal). Uses dpotrf + dpotrs; dpocon gives the condition estimate
     /// (reported as cond(A), the square root of the Gram estimate). ‖Ax − b‖ comes from bᵀb, Aᵀb and the raw G.
-    /// Allocates one n_kept² matrix (one triangle of DGD + λI, factorised in place) and O(n) vectors. The accumulation
-    /// is left unchanged, so more rows may be added and the system solved again.
+    /// One triangle of DGD + λI is built and factorised in place in the unused lower half of G's storage, so only O(n)
+    /// vectors are allocated. The accumulation (G's upper triangle and diagonal, r, bᵀb) is left unchanged, also when
+    /// this throws, so more rows may be added and the system solved again.
     /// </summary>
     /// <exception cref="RankDeficientSystemException">
     /// Every column is zero, or the regularised equations are not positive definite or have a reciprocal condition
@@ -139,10 +142,19 @@ public sealed class NormalEquations
 
         // DGD has unit diagonal by construction (stored as exactly 1), so trace(DGD)/n_kept is exactly 1.
         double lambda = relativeRidge;
-        var f = new double[(long)nk * nk];
         var y = new double[nk];
-        EquilibratedUpperTriangle(kept, scale, nk, lambda, f, y);
-        double rcond = CholeskySolveInPlace(f, y, nk, lambda, relativeRidge);
+        for (int a = 0; a < nk; a++) y[a] = _rhs[kept[a]] * scale[a];
+        double rcond;
+        try
+        {
+            EquilibrateIntoLowerHalf(kept, scale, nk, lambda);
+            rcond = CholeskySolveInPlace(_gram, n, y, nk, lambda, relativeRidge);
+        }
+        finally
+        {
+            // The factor's diagonal overwrote G's first nk diagonal entries; put them back bit for bit.
+            for (int j = 0; j < nk; j++) _gram[j * n + j] = diag[j];
+        }
 
         double[] x = ColumnEquilibration.MapBack(y, kept, scale, nk, n);
         return new SolveReport(
@@ -160,59 +172,58 @@ public sealed class NormalEquations
         };
     }
 
-    // Writes F = DGD + λI (nk×nk) into f and Dr into rs, one triangle only: the column-major upper triangle, i.e. the
-    // row-major lower one, which is what LAPACK reads with LAPACK_COL_MAJOR and 'U'. OpenBLAS's dpotrf runs faster on
-    // 'U' than on 'L' (6144², 2 threads: 86–88 against 66–72 GFLOP/s, scipy on the same libopenblas, 2026-11-22), so it
-    // is worth the transpose: G holds its upper triangle row-major, F(a, b) for b ≤ a comes from G row kept[b], and
-    // Tile×Tile tiles keep both the reads (along rows of G) and the writes (along rows of f) in cache. The other half
-    // of f stays 0 and is never read.
-    private void EquilibratedUpperTriangle(int[] kept, double[] scale, int nk, double lambda, double[] f, double[] rs)
+    // Writes F = DGD + λI (nk×nk, kept columns only) as the upper triangle of a column-major matrix with leading
+    // dimension n into G's own storage: F(a, b), a ≤ b, goes to _gram[b·n + a], the row-major strict lower triangle
+    // plus the first nk diagonal entries. G is read only from its strict upper triangle (kept[a] < kept[b]), so the
+    // reads and writes never meet, and no n² copy is allocated: a fresh 6144² array costs up to a second of page
+    // faults on this machine, as much as the factorisation. Column-major 'U' rather than 'L' also because OpenBLAS's
+    // dpotrf is faster on it (6144², 2 threads, scipy on the same libopenblas: 86–88 against 66–72 GFLOP/s).
+    // The reads run along rows of G and the writes along rows of the storage; tiles of 256 read rows × 8 columns keep
+    // the 8 written rows' lines in cache, where wider tiles thrash (rows 48 KiB apart map to the same cache sets).
+    private void EquilibrateIntoLowerHalf(int[] kept, double[] scale, int nk, double lambda)
     {
-        const int Tile = 64;
+        const int ReadRows = 256, Columns = 8;
         int n = Cols;
-        for (int a = 0; a < nk; a++)
+        for (int p0 = 0; p0 < nk; p0 += ReadRows)
         {
-            rs[a] = _rhs[kept[a]] * scale[a];
-            // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
-            f[a * nk + a] = 1.0 + lambda; // a·nk < f.Length, an int
-        }
-        for (int b0 = 0; b0 < nk; b0 += Tile)
-        {
-            int b1 = Math.Min(b0 + Tile, nk);
-            for (int a0 = b0; a0 < nk; a0 += Tile)
+            int p1 = Math.Min(p0 + ReadRows, nk);
+            for (int q0 = p0 / Columns * Columns; q0 < nk; q0 += Columns)
             {
-                int a1 = Math.Min(a0 + Tile, nk);
-                for (int b = b0; b < b1; b++)
+                int q1 = Math.Min(q0 + Columns, nk);
+                for (int p = p0; p < p1; p++)
                 {
-                    int rowG = kept[b] * n;
-                    double sb = scale[b];
-                    // (g·s_b)·s_a with b < a: the rounding order of the former both-triangle copy.
-                    for (int a = Math.Max(a0, b + 1); a < a1; a++) f[a * nk + b] = _gram[rowG + kept[a]] * sb * scale[a];
+                    int rowG = kept[p] * n; // < _gram.Length, an int
+                    double sp = scale[p];
+                    // (g·s_p)·s_q with p < q: the rounding order of the former both-triangle copy.
+                    for (int q = Math.Max(q0, p + 1); q < q1; q++) _gram[q * n + p] = _gram[rowG + kept[q]] * sp * scale[q];
                 }
             }
         }
+        // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
+        for (int a = 0; a < nk; a++) _gram[a * n + a] = 1.0 + lambda;
     }
 
-    // Factorises F (upper triangle of the column-major f, see EquilibratedUpperTriangle) in place and overwrites y with
-    // F⁻¹y. Returns dpocon's reciprocal condition estimate of F. Every call uses the same layout and triangle, and
-    // LAPACK_COL_MAJOR makes LAPACKE pass f straight through (row-major input would be transposed into a copy).
-    private static unsafe double CholeskySolveInPlace(double[] f, double[] y, int nk, double lambda, double relativeRidge)
+    // Factorises F (the column-major upper triangle of f with leading dimension lda, see EquilibrateIntoLowerHalf) in
+    // place and overwrites y with F⁻¹y. Returns dpocon's reciprocal condition estimate of F. Every call uses the same
+    // layout and triangle; LAPACK_COL_MAJOR makes LAPACKE pass f straight through (row-major input would be transposed
+    // into a copy), and LAPACK reads and writes only that triangle.
+    private static unsafe double CholeskySolveInPlace(double[] f, int lda, double[] y, int nk, double lambda, double relativeRidge)
     {
         const byte upper = (byte)'U';
         double rc;
         fixed (double* pf = f, py = y)
         {
-            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, nk);
-            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, nk));
+            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, lda);
+            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, lda));
             if (info > 0) throw Singular(relativeRidge, $"the Cholesky pivot of column {info} of {nk} is not positive");
-            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, nk, anorm, &rc));
+            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, lda, anorm, &rc));
             // Without an effective ridge (λ below n·ε, the rounding level of the unit-diagonal Gram), a singular G can
             // pass dpotrf on a rounding-sized pivot; a reciprocal condition below n·ε means singular to working
             // precision. With a ridge above that level the regularised problem is well posed: trust dpotrf.
             double tiny = nk * MachineEpsilon;
             if (lambda < tiny && !(rc >= tiny))
                 throw Singular(relativeRidge, $"the reciprocal condition estimate {rc:g3} of the equilibrated Gram matrix is below n·ε = {tiny:g3}");
-            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, nk, py, nk));
+            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, lda, py, nk));
         }
         return rc;
     }

@@ -117,6 +117,45 @@ public sealed class NormalEquationsSolveTests
         SolveAssert.ScalarsClose(without.ConditionEstimate, with.ConditionEstimate, 1e-8, "condition estimate");
     }
 
+    [Test]
+    public void SolveLeavesTheAccumulationBitForBitAlsoWhenItThrows()
+    {
+        var (a, b) = Data();
+        // Column 7 duplicates column 1: singular without a ridge, so Solve(0) throws after it has started factorising.
+        for (int i = 0; i < Rows; i++) a[i * Cols + 7] = a[i * Cols + 1];
+        var ne = new NormalEquations(Cols);
+        ne.Accumulate(a, Rows, b);
+        double[] gram = ne.Gram, rhs = ne.Rhs;
+
+        SolveReport ridged = ne.Solve(Ridge);
+        Assert.That(ne.Gram, Is.EqualTo(gram), "after a solve with a zero column");
+        Assert.Throws<Engine.Common.RankDeficientSystemException>(() => ne.Solve(0));
+        Assert.That(ne.Gram, Is.EqualTo(gram), "after a failed solve");
+        Assert.That(ne.Rhs, Is.EqualTo(rhs));
+        Assert.That(ne.Solve(Ridge).X, Is.EqualTo(ridged.X), "a failed solve changes no later result");
+    }
+
+    [Test]
+    public void SolvedPartsMergeIntoTheWhole()
+    {
+        var (a, b) = Data();
+        NormalEquations Part(int from, int to)
+        {
+            var ne = new NormalEquations(Cols);
+            ne.Accumulate(a.AsSpan(from * Cols, (to - from) * Cols), to - from, b.AsSpan(from, to - from));
+            return ne;
+        }
+        NormalEquations whole = Part(0, Rows), first = Part(0, 50), second = Part(50, Rows);
+        // Solving the parts first leaves their factors in the storage's scratch half; merging must not see them.
+        first.Solve(Ridge);
+        second.Solve(Ridge);
+        first.Add(second);
+        SolveAssert.VectorsClose(whole.Gram, first.Gram, 1e-12, "merged Gram");
+        SolveReport expected = whole.Solve(Ridge), merged = first.Solve(Ridge);
+        for (int j = 0; j < Cols; j++) SolveAssert.ScalarsClose(expected.X[j], merged.X[j], 1e-9, $"x[{j}]");
+        SolveAssert.ScalarsClose(expected.ResidualNorm, merged.ResidualNorm, 1e-10, "residual");
+    }
+
     // Solves the n×n system stored in m[:, :n] with right-hand side m[:, n], partial pivoting.
     private static double[] GaussianElimination(double[,] m, int n)
     {
