@@ -4,6 +4,7 @@ using Engine.Features;
 using Engine.Graph;
 using Engine.Model;
 using Engine.Simulation;
+using Engine.Solve;
 using Engine.Training;
 
 namespace Engine.Benchmarks;
@@ -147,6 +148,20 @@ public static class BenchFixtures
             b[i] = s + 1e-6 * Gaussian(rng);
         }
         return (a, b);
+    }
+
+    /// <summary>
+    /// The normal equations of <see cref="RandomFeatureSystem"/>(<paramref name="cols"/> + 512, <paramref name="cols"/>):
+    /// an accumulated <paramref name="cols"/>² Gram matrix like the streamed path's, for timing
+    /// <see cref="NormalEquations.Solve"/>. The rows are dropped once accumulated, so only the Gram stays in memory.
+    /// </summary>
+    public static NormalEquations AccumulatedRandomFeatureGram(int cols, int seed = 0)
+    {
+        int rows = cols + 512;
+        var (a, b) = RandomFeatureSystem(rows, cols, seed);
+        var normal = new NormalEquations(cols);
+        normal.Accumulate(a, rows, b);
+        return normal;
     }
 
     /// <summary>A seeded vector of <paramref name="n"/> values uniform in [<paramref name="lo"/>, <paramref name="hi"/>).</summary>

@@ -110,14 +110,19 @@ public static class Roofline
         Add(new("sketch_solve", $"{m}×{cols}, {probe.Iterations} CGLS iterations", sketch.Flops, sketch.Bytes,
             Time(() => DenseLeastSquares.Solve(a, m, cols, b, SolverKind.Sketch), minSeconds)));
 
-        // The solve of the streamed path at a large width: Cholesky of an accumulated Gram matrix (its dsyrk belongs to the
-        // assembly row above). This is the solve that runs when the dense Z does not fit in memory.
+        // The solve of the streamed path: Cholesky of an accumulated Gram matrix (its dsyrk belongs to the assembly row
+        // above). This is the solve that runs when the dense Z does not fit in memory.
         int gramCols = quick ? 128 : 3072;
-        var (ga, gb) = BenchFixtures.RandomFeatureSystem(gramCols + 512, gramCols);
-        var normal = new NormalEquations(gramCols);
-        normal.Accumulate(ga, gramCols + 512, gb);
+        var normal = BenchFixtures.AccumulatedRandomFeatureGram(gramCols);
         var chol = KernelCosts.CholeskySolve(gramCols);
         Add(new("cholesky_solve", $"Gram {gramCols}²", chol.Flops, chol.Bytes, Time(() => normal.Solve(1e-12), minSeconds)));
+        // The same at twice the width, where dpotrf's n³/3 is all but the whole count (issue 4's "large sizes"). The
+        // ridge is 1e-10: at 1e-12, below n·ε = 1.4e-12 here, Solve would refuse this numerically rank-deficient Gram
+        // as singular (NormalEquations.Solve); the ridge does not change the cost.
+        int largeCols = quick ? 256 : 6144;
+        var large = BenchFixtures.AccumulatedRandomFeatureGram(largeCols);
+        var cholLarge = KernelCosts.CholeskySolve(largeCols);
+        Add(new("cholesky_solve_large", $"Gram {largeCols}²", cholLarge.Flops, cholLarge.Bytes, Time(() => large.Solve(1e-10), minSeconds)));
 
         // Force evaluation on a Lennard-Jones configuration: the learned pair model against plain LJ, same loop.
         int particles = quick ? 128 : 3 * 512 + 7, width = quick ? 32 : 256;

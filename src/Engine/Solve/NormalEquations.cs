@@ -1,4 +1,5 @@
 // Streaming accumulation of the normal equations AᵀA x = Aᵀb and their regularised Cholesky solve.
+using System.Numerics.Tensors;
 using Engine.Common;
 using Engine.Interop;
 using static Engine.Interop.Interop;
@@ -9,15 +10,17 @@ namespace Engine.Solve;
 /// Accumulates G = AᵀA (n×n), r = Aᵀb (n), bᵀb and the row count over blocks of rows, so A never has to fit in
 /// memory, and solves the equilibrated, regularised normal equations by Cholesky (method.md §3.2, large-K path).
 /// Only the upper triangle of G is accumulated (cblas_dsyrk, row-major, upper); <see cref="Gram"/> fills in the rest.
+/// The strict lower triangle of the same storage is <see cref="Solve"/>'s scratch space for its Cholesky factor.
 /// Accumulation order is the call order, so the same blocks in the same order give the same bits; merge partial
-/// accumulations with <see cref="Add"/> in a fixed order to stay deterministic. Not thread-safe: use one instance
-/// per thread and merge.
+/// accumulations with <see cref="Add"/> in a fixed order to stay deterministic. Not thread-safe, <see cref="Solve"/>
+/// included (it uses the instance's storage as scratch): use one instance per thread and merge.
 /// </summary>
 public sealed class NormalEquations
 {
     private const double MachineEpsilon = 2.220446049250313e-16; // 2^-52
 
-    private readonly double[] _gram; // row-major n×n, upper triangle valid
+    // Row-major n×n: the upper triangle (with the diagonal) holds G; the strict lower triangle is scratch for Solve.
+    private readonly double[] _gram;
     private readonly double[] _rhs;
 
     /// <summary>Creates empty normal equations for <paramref name="cols"/> unknowns (G is cols² doubles).</summary>
@@ -87,8 +90,8 @@ public sealed class NormalEquations
         ArgumentNullException.ThrowIfNull(other);
         if (other.Cols != Cols)
             throw new ArgumentException($"Cannot merge normal equations of {other.Cols} columns into {Cols}.", nameof(other));
-        System.Numerics.Tensors.TensorPrimitives.Add(_gram, other._gram, _gram);
-        System.Numerics.Tensors.TensorPrimitives.Add(_rhs, other._rhs, _rhs);
+        TensorPrimitives.Add(_gram, other._gram, _gram);
+        TensorPrimitives.Add(_rhs, other._rhs, _rhs);
         RhsSquaredNorm += other.RhsSquaredNorm;
         Rows += other.Rows;
     }
@@ -97,8 +100,10 @@ public sealed class NormalEquations
     /// Solves (D G D + λI) y = D r, x = D y with D = diag(G)^{-1/2} over the columns with nonzero diagonal (zero
     /// columns are removed and get x = 0) and λ = <paramref name="relativeRidge"/>·trace(DGD)/n_kept
     /// (= relativeRidge, since DGD has unit diagonal). Uses dpotrf + dpotrs; dpocon gives the condition estimate
-    /// (reported as cond(A), the square root of the Gram estimate). The accumulation is left unchanged, so more rows
-    /// may be added and the system solved again.
+    /// (reported as cond(A), the square root of the Gram estimate). ‖Ax − b‖ comes from bᵀb, Aᵀb and the raw G.
+    /// One triangle of DGD + λI is built and factorised in place in the unused lower half of G's storage, so only O(n)
+    /// vectors are allocated. The accumulation (G's upper triangle and diagonal, r, bᵀb) is left unchanged, also when
+    /// this throws, so more rows may be added and the system solved again.
     /// </summary>
     /// <exception cref="RankDeficientSystemException">
     /// Every column is zero, or the regularised equations are not positive definite or have a reciprocal condition
@@ -135,33 +140,28 @@ public sealed class NormalEquations
         int nk = ColumnEquilibration.Select(diag, kept, scale);
         if (nk == 0) throw ColumnEquilibration.NoInformation(n, Rows);
 
-        // Equilibrated Gram, both triangles: dsymv and the residual use it after the factorisation has overwritten its copy.
-        var gs = new double[(long)nk * nk];
-        var rs = new double[nk];
-        double trace = 0;
-        for (int a = 0; a < nk; a++)
+        // DGD has unit diagonal by construction (stored as exactly 1), so trace(DGD)/n_kept is exactly 1.
+        double lambda = relativeRidge;
+        var y = new double[nk];
+        for (int a = 0; a < nk; a++) y[a] = _rhs[kept[a]] * scale[a];
+        double rcond;
+        try
         {
-            int ja = kept[a];
-            rs[a] = _rhs[ja] * scale[a];
-            // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
-            gs[(long)a * nk + a] = 1.0;
-            for (int b = a + 1; b < nk; b++)
-            {
-                double v = _gram[(long)ja * n + kept[b]] * scale[a] * scale[b];
-                gs[(long)a * nk + b] = v;
-                gs[(long)b * nk + a] = v;
-            }
-            trace += gs[(long)a * nk + a];
+            EquilibrateIntoLowerHalf(kept, scale, nk, lambda);
+            rcond = CholeskySolveInPlace(_gram, n, y, nk, lambda, relativeRidge);
         }
-        double lambda = relativeRidge * (trace / nk);
+        finally
+        {
+            // The factor's diagonal overwrote G's first nk diagonal entries; put them back bit for bit.
+            for (int j = 0; j < nk; j++) _gram[j * n + j] = diag[j];
+        }
 
-        var y = CholeskySolve(gs, rs, nk, lambda, relativeRidge, out double rcond);
-        double residual = ResidualFromNormalEquations(gs, rs, y, nk, RhsSquaredNorm);
+        double[] x = ColumnEquilibration.MapBack(y, kept, scale, nk, n);
         return new SolveReport(
-            ColumnEquilibration.MapBack(y, kept, scale, nk, n),
+            x,
             Rank: nk,
             ConditionEstimate: Math.Sqrt(1.0 / rcond),
-            ResidualNorm: residual,
+            ResidualNorm: ResidualFromNormalEquations(x),
             ZeroColumns: n - nk,
             Solver: SolverKind.Cholesky,
             Rows: Rows,
@@ -172,43 +172,75 @@ public sealed class NormalEquations
         };
     }
 
-    // Factorises F = gs + λI (gs itself is not modified) and solves F y = rs. The matrices are symmetric, so
-    // row- and column-major storage coincide; passing LAPACK_COL_MAJOR with 'U' skips the transposed copy LAPACKE
-    // makes for row-major input, and every call below uses the same layout and triangle.
-    private static unsafe double[] CholeskySolve(double[] gs, double[] rs, int nk, double lambda, double relativeRidge, out double rcond)
+    // Writes F = DGD + λI (nk×nk, kept columns only) as the upper triangle of a column-major matrix with leading
+    // dimension n into G's own storage: F(a, b), a ≤ b, goes to _gram[b·n + a], the row-major strict lower triangle
+    // plus the first nk diagonal entries. G is read only from its strict upper triangle (kept[a] < kept[b]), so the
+    // reads and writes never meet, and no n² copy is allocated: a fresh 6144² array costs up to a second of page
+    // faults on this machine, as much as the factorisation. Column-major 'U' rather than 'L' also because OpenBLAS's
+    // dpotrf is faster on it (6144², 2 threads, scipy on the same libopenblas: 86–88 against 66–72 GFLOP/s).
+    // The reads run along rows of G and the writes along rows of the storage; tiles of 256 read rows × 8 columns keep
+    // the 8 written rows' lines in cache, where wider tiles thrash (rows 48 KiB apart map to the same cache sets).
+    private void EquilibrateIntoLowerHalf(int[] kept, double[] scale, int nk, double lambda)
+    {
+        const int ReadRows = 256, Columns = 8;
+        int n = Cols;
+        for (int p0 = 0; p0 < nk; p0 += ReadRows)
+        {
+            int p1 = Math.Min(p0 + ReadRows, nk);
+            for (int q0 = p0 / Columns * Columns; q0 < nk; q0 += Columns)
+            {
+                int q1 = Math.Min(q0 + Columns, nk);
+                for (int p = p0; p < p1; p++)
+                {
+                    int rowG = kept[p] * n; // < _gram.Length, an int
+                    double sp = scale[p];
+                    // (g·s_p)·s_q with p < q: the rounding order of the former both-triangle copy.
+                    for (int q = Math.Max(q0, p + 1); q < q1; q++) _gram[q * n + p] = _gram[rowG + kept[q]] * sp * scale[q];
+                }
+            }
+        }
+        // The unit diagonal holds by construction; storing exactly 1 removes a rounding ulp and makes λ exact.
+        for (int a = 0; a < nk; a++) _gram[a * n + a] = 1.0 + lambda;
+    }
+
+    // Factorises F (the column-major upper triangle of f with leading dimension lda, see EquilibrateIntoLowerHalf) in
+    // place and overwrites y with F⁻¹y. Returns dpocon's reciprocal condition estimate of F. Every call uses the same
+    // layout and triangle; LAPACK_COL_MAJOR makes LAPACKE pass f straight through (row-major input would be transposed
+    // into a copy), and LAPACK reads and writes only that triangle.
+    private static unsafe double CholeskySolveInPlace(double[] f, int lda, double[] y, int nk, double lambda, double relativeRidge)
     {
         const byte upper = (byte)'U';
-        var f = (double[])gs.Clone();
-        for (int a = 0; a < nk; a++) f[(long)a * nk + a] += lambda;
-        var y = (double[])rs.Clone();
         double rc;
         fixed (double* pf = f, py = y)
         {
-            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, nk);
-            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, nk));
+            double anorm = Lapacke.Dlansy(Lapacke.ColMajor, (byte)'1', upper, nk, pf, lda);
+            int info = LapackException.ThrowIfFailed(Lapacke.Dpotrf(Lapacke.ColMajor, upper, nk, pf, lda));
             if (info > 0) throw Singular(relativeRidge, $"the Cholesky pivot of column {info} of {nk} is not positive");
-            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, nk, anorm, &rc));
+            LapackException.ThrowIfFailed(Lapacke.Dpocon(Lapacke.ColMajor, upper, nk, pf, lda, anorm, &rc));
             // Without an effective ridge (λ below n·ε, the rounding level of the unit-diagonal Gram), a singular G can
             // pass dpotrf on a rounding-sized pivot; a reciprocal condition below n·ε means singular to working
             // precision. With a ridge above that level the regularised problem is well posed: trust dpotrf.
             double tiny = nk * MachineEpsilon;
             if (lambda < tiny && !(rc >= tiny))
                 throw Singular(relativeRidge, $"the reciprocal condition estimate {rc:g3} of the equilibrated Gram matrix is below n·ε = {tiny:g3}");
-            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, nk, py, nk));
+            LapackException.ThrowIfFailed(Lapacke.Dpotrs(Lapacke.ColMajor, upper, nk, 1, pf, lda, py, nk));
         }
-        rcond = rc;
-        return y;
+        return rc;
     }
 
-    /// <summary>‖Ax − b‖ from bᵀb − 2yᵀ(DAᵀb) + yᵀ(DGD)y in the equilibrated coordinates, clamped at 0.</summary>
-    internal static unsafe double ResidualFromNormalEquations(double[] gs, double[] rs, double[] y, int nk, double bb)
+    /// <summary>
+    /// ‖Ax − b‖ = sqrt(bᵀb − 2xᵀ(Aᵀb) + xᵀGx), clamped at 0, from the accumulation itself: dsymv reads the upper
+    /// triangle of the raw G (row-major), so no equilibrated copy has to outlive the factorisation. <paramref name="x"/>
+    /// has length n with zero columns at 0. The cancellation limits the relative accuracy to about ε·bᵀb/‖Ax − b‖².
+    /// </summary>
+    internal unsafe double ResidualFromNormalEquations(double[] x)
     {
-        var gy = new double[nk];
-        fixed (double* pg = gs, py = y, pgy = gy)
-            OpenBlas.Dsymv(OpenBlas.RowMajor, OpenBlas.Upper, nk, 1.0, pg, nk, py, 1, 0.0, pgy, 1);
-        double yr = 0, ygy = 0;
-        for (int a = 0; a < nk; a++) { yr += y[a] * rs[a]; ygy += y[a] * gy[a]; }
-        return Math.Sqrt(Math.Max(0.0, bb - 2 * yr + ygy));
+        int n = Cols;
+        var gx = new double[n];
+        fixed (double* pg = _gram, px = x, pgx = gx)
+            OpenBlas.Dsymv(OpenBlas.RowMajor, OpenBlas.Upper, n, 1.0, pg, n, px, 1, 0.0, pgx, 1);
+        double xr = TensorPrimitives.Dot(x, _rhs), xgx = TensorPrimitives.Dot(x, gx);
+        return Math.Sqrt(Math.Max(0.0, RhsSquaredNorm - 2 * xr + xgx));
     }
 
     private static RankDeficientSystemException Singular(double relativeRidge, string detail) => new(

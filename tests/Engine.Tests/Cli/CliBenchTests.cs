@@ -10,7 +10,7 @@ public class CliBenchTests
 {
     private static readonly string[] KernelNames =
         ["linear_combination", "dot_product", "activation_tanh", "activation_sin", "graph_jacobian", "system_assembly",
-         "gelsd_solve", "sketch_solve", "cholesky_solve", "pair_model_force", "lennard_jones_force"];
+         "gelsd_solve", "sketch_solve", "cholesky_solve", "cholesky_solve_large", "pair_model_force", "lennard_jones_force"];
 
     [Test]
     public void QuickJson_HasPeaksAndOneEntryPerKernel_AllPositiveAndFinite()
