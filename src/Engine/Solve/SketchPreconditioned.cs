@@ -15,11 +15,11 @@ namespace Engine.Solve;
 /// smaller than the rows of A, S = I and everything below is exact.</item>
 /// <item>QR of the sketch (dgeqrf, level 3), then QR with column pivoting of its n × n factor R (dgeqp3),
 /// R Π = Q' R', and the complete orthogonal step of dgelsy on the kept rows, [R'₁₁ R'₁₂] = [T 0]·W (dtzrzf). The
-/// numerical rank r is where |R'_kk| falls to rcond·|R'_11|. The pivoted diagonal sits at or above the singular
-/// values up to modest factors, so this keeps about what gelsd keeps at the same rcond: 1,214 columns against
-/// gelsd's 1,203 on the default lattice (128/256/1024). Cutting at rcond/3, to allow for the sketch's distortion,
-/// kept 1,217 and directions weak enough that the learned potential's higher derivatives grew: the ASE example's
-/// five-point force check failed 4× over its bound. The preconditioner is P = D Π Wᵀ [T⁻¹; 0] (triangular solves
+/// numerical rank r is where |R'_kk| falls to 3·rcond·|R'_11| (<see cref="PivotOverestimate"/>): the pivoted
+/// diagonal sits at or above the singular values, so this keeps about what gelsd keeps at rcond (1,209 columns
+/// against gelsd's 1,203 on the default lattice at 128/256/1024). Cutting lower kept directions weak enough that the
+/// learned potential's higher derivatives grew: at rcond/3 the ASE example's five-point force check failed 4× over
+/// its bound, at rcond its stress check failed by 1.5×. The preconditioner is P = D Π Wᵀ [T⁻¹; 0] (triangular solves
 /// and W's reflectors), so A P has singular values within the embedding's distortion of 1, and x = P z lies in
 /// the row space of the kept rows: the minimum-norm solution of the truncated problem, as dgelsy gives. (The basic
 /// solution on the pivoted columns alone has coefficients that grow like 1/|R'_rr|.) This replaced a full SVD of
@@ -44,6 +44,15 @@ internal static class SketchPreconditioned
 
     /// <summary>Bound on how far the sketch's singular-value ratios can be off A D's: ((1 + √(n/s)) / (1 − √(n/s)) = 3 at s = 4n).</summary>
     internal const double DistortionFactor = 3;
+
+    /// <summary>
+    /// How far the pivots |R'_kk| of a column-pivoted QR are taken to sit above the singular values σ_k: pivots are cut
+    /// at PivotOverestimate·rcond·|R'₁₁|, which keeps about what gelsd's rcond keeps. Measured on the default lattice:
+    /// 1,209 columns kept against gelsd's 1,203 (128/256/1024) and 1,173 against 1,168 (128/128/1024). A cut at rcond
+    /// kept 1,214 and 1,178, and the pair model that the ASE example trains then failed that example's stress check
+    /// against ASE's numerical stress (1.5e-5 against its 1e-5 bound; 2.8e-6 with this cut).
+    /// </summary>
+    internal const double PivotOverestimate = 3;
 
     /// <summary>Stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖ (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
     internal const double DefaultTolerance = DenseLeastSquares.SketchTolerance;
@@ -134,9 +143,9 @@ internal static class SketchPreconditioned
         ReadOnlySpan<double> r = w;          // R' in the top p rows, leading dimension ld
         double r11 = Math.Abs(r[0]);
         if (!(r11 > 0)) throw ColumnEquilibration.NoInformation(cols, rows);
-        // |R'_kk| is non-increasing under pivoting and sits at or above σ_k up to modest factors, so the cut at rcond itself
-        // keeps about what gelsd keeps (see the class remarks); the sketch's own distortion is of the same order.
-        double cut = rcond;
+        // |R'_kk| is non-increasing under pivoting and sits at or above σ_k, typically within a small factor: see
+        // PivotOverestimate and the class remarks.
+        double cut = rcond * PivotOverestimate;
         int rank = 0;
         while (rank < p && Math.Abs(r[rank * ld + rank]) > cut * r11) rank++;
 

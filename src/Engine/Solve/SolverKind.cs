@@ -29,7 +29,7 @@ public enum SolverKind
     /// <summary>
     /// Randomized sketch-and-precondition (Blendenpik/LSRN, method.md §10): a seeded sparse sign sketch S·A of
     /// about 4·n rows, QR of the sketch and QR with column pivoting of its R as right preconditioner (columns whose
-    /// pivot falls to rcond·|R'₁₁| dropped, about what gelsd keeps, and dgelsy's complete orthogonal step for the minimum-norm solution),
+    /// pivot falls to 3·rcond·|R'₁₁| dropped, about what gelsd drops, and dgelsy's complete orthogonal step for the minimum-norm solution),
     /// then CGLS on the well-conditioned preconditioned operator, one fused pass over A per iteration, started from
     /// the sketch-and-solve solution. O(m·n) per iteration
     /// instead of gelsd's O(m·n²); gelsd's residual, or lower where gelsd's cutoff drops useful directions
