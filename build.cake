@@ -120,7 +120,8 @@ Task("Test")
             Configuration = configuration,
             NoBuild = true,
             ResultsDirectory = results,
-            Filter = "FullyQualifiedName~Engine.Tests.Features",
+            // The feature kernels and the sketch solver's two kernels (the scatter and the fused pass).
+            Filter = "FullyQualifiedName~Engine.Tests.Features|FullyQualifiedName~Engine.Tests.Solve.SparseSignSketch|FullyQualifiedName~Engine.Tests.Solve.FusedNormalPass",
             Loggers = new[] { "trx;LogFileName=engine-no-avx512.trx" },
             // .NET 10 reads DOTNET_EnableAVX512 (measured: EnableAVX512F=0 alone leaves Vector512 accelerated); the older
             // name is kept for earlier runtimes.
