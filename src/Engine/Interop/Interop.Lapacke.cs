@@ -60,11 +60,6 @@ internal static unsafe partial class Interop
         internal static partial int Dormqr(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,
             double* tau, double* c, int ldc);
 
-        /// <summary>SVD A = U·diag(s)·Vᵀ by divide and conquer; jobz 'S': the min(m, n) leading columns of U and rows of Vᵀ. A is destroyed.</summary>
-        [LibraryImport(Library, EntryPoint = "LAPACKE_dgesdd")]
-        internal static partial int Dgesdd(int layout, byte jobz, int m, int n, double* a, int lda, double* s,
-            double* u, int ldu, double* vt, int ldvt);
-
         /// <summary>Cholesky factorisation of a symmetric positive definite matrix; info &gt; 0: leading minor info is not positive definite.</summary>
         [LibraryImport(Library, EntryPoint = "LAPACKE_dpotrf")]
         internal static partial int Dpotrf(int layout, byte uplo, int n, double* a, int lda);
