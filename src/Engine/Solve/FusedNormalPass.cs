@@ -11,8 +11,8 @@ namespace Engine.Solve;
 ///   w_i = t_i, or b_i − t_i when b is given
 ///   g   = Σ_i w_i a_i   (= AᵀA x, or Aᵀ(b − A x))      returns Σ_i w_i²
 /// </code>
-/// Each row is used twice while it is in L1, so a pass costs one read of A: at 64,801 × 1,409 (730 MB) that is the
-/// difference between a memory-bound 36 ms (dgemv, then dgemv transposed) and 18 ms per iteration here.
+/// Each row is used twice while it is in L1, so a pass costs one read of A: at 64,801 × 1,409 (730 MB) it takes 21.6 ms
+/// here (34 GB/s) against 36.5 ms for dgemv then dgemv transposed (SketchPassBench, perf/RESULTS.md).
 /// <para>The rows are cut into <see cref="Chunks"/> fixed ranges whatever the thread count; each range sums into its own
 /// partial g, and the partials are added in range order, so the result has the same bits on every run and for every
 /// thread count. One instance per solve (it owns the partials); not thread-safe.</para>
