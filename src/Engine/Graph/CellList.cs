@@ -65,8 +65,8 @@ public sealed class CellList
     }
 
     /// <summary>
-    /// Bins <paramref name="q"/> <c>[N·d]</c> into cells for the queries <see cref="IncidentPairs"/>, <see cref="CountPairs"/>
-    /// and <see cref="SampleDistances"/> (same contract and exceptions as <see cref="Update"/>). Holds O(N) ints and the
+    /// Bins <paramref name="q"/> <c>[N·d]</c> into cells for the queries <see cref="IncidentPairs"/> and
+    /// <see cref="SampleDistances"/> (same contract and exceptions as <see cref="Update"/>). Holds O(N) ints and the
     /// N·d positions in cell order, nothing per pair. The queries read the binned copy: <paramref name="q"/> may change afterwards.
     /// </summary>
     public void Bin(ReadOnlySpan<double> q, int particles, double cutoff, PeriodicBox box)
@@ -109,15 +109,6 @@ public sealed class CellList
                         PairsWith(sa, _cellStart[c2], _cellStart[c2 + 1], rc2, rc2Loose, ref sink);
                     }
         }
-    }
-
-    /// <summary>After <see cref="Bin"/>: the number of pairs <see cref="Update"/> would find, without storing them.</summary>
-    public long CountPairs()
-    {
-        if (_particles < 2) return 0;
-        var sink = new CountSink();
-        FindPairs(ref sink);
-        return sink.Count;
     }
 
     /// <summary>
@@ -420,13 +411,6 @@ public sealed class CellList
         public readonly long Count => edges.Count;
         public readonly bool Wants(int a, int b) => true;
         public readonly void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r) => edges.Add(i, j, dr, r);
-    }
-
-    private struct CountSink : IPairSink
-    {
-        public long Count { get; private set; }
-        public readonly bool Wants(int a, int b) => true;
-        public void Add(int i, int j, scoped ReadOnlySpan<double> dr, double r) => Count++;
     }
 
     // Counts every pair and appends the R of the first `limit` of them.

@@ -26,13 +26,8 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
     public double[] ColumnSumSquares { get; } = new double[cols];
 
     /// <summary>
-    /// When true, <see cref="Run"/> fills <see cref="AnchorFeatures"/> from its own blocks of snapshot 0 and its anchor
-    /// callback may be null: the anchor row then needs no edges of the whole snapshot (see <see cref="FillAnchorRow"/>).
-    /// </summary>
-    public bool AnchorByBlocks { get; init; }
-
-    /// <summary>
-    /// With <see cref="AnchorByBlocks"/>: this worker's share of Φ(snapshot 0), <c>[F]</c>: the kinetic terms of the
+    /// This worker's share of Φ(snapshot 0), filled by <see cref="Run"/> from its own blocks so the anchor row never needs
+    /// the whole snapshot's edges (see <see cref="FillAnchorRow"/>), <c>[F]</c>: the kinetic terms of the
     /// snapshot-0 particles in its blocks and the pair terms of the pairs whose lower index is among them (all of Φ when
     /// the worker holds snapshot 0 whole); null when it holds no block of snapshot 0. The shares of all workers sum to Φ.
     /// </summary>
@@ -59,13 +54,8 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
         return h0;
     }
 
-    /// <summary>
-    /// Assembles blocks [start, end). <paramref name="anchor"/>, when given, is called once with the edges of snapshot 0
-    /// (worker 0's first block always holds snapshot 0), so the anchor row needs no neighbour search of its own; on the
-    /// block-local path those edges are searched for that call alone, at their exact size, and dropped after it
-    /// (prefer <see cref="AnchorByBlocks"/>, which needs none).
-    /// </summary>
-    public void Run((int Start, int End) blocks, Action<string>? progress, Action<EdgeBuffer>? anchor = null)
+    /// <summary>Assembles blocks [start, end), and this worker's share of the anchor features (<see cref="AnchorFeatures"/>).</summary>
+    public void Run((int Start, int End) blocks, Action<string>? progress)
     {
         var ws = features.CreateWorkspace();
         var edges = new EdgeBuffer();
@@ -75,7 +65,7 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
         var block = new double[(long)plan.MaxRows * cols];
         var rhs = new double[plan.MaxRows];
         var targets = plan.Split ? new double[plan.MaxRows] : [];
-        var pairAnchor = AnchorByBlocks && plan.Split
+        var pairAnchor = plan.Split
             ? features as PairPotentialFeatures ?? throw new NotSupportedException("block-wise anchor features need the pair model")
             : null;
         int perSnapshot = 2 * data.StateSize, built = -1;
@@ -93,13 +83,11 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
                     {
                         cells!.Bin(q, data.Particles, topology.Cutoff, topology.Box);
                         incidence!.BuildOrder(q, data.Particles, data.Dimension);
-                        if (m0 == 0 && anchor is not null) AnchorFromWholeSnapshot(cells, anchor);
                     }
                     else
                     {
                         topology.Build(q, data.Particles, edges);
                         incidence!.Build(edges, q, data.Particles, data.Dimension);
-                        if (m0 == 0) anchor?.Invoke(edges);
                     }
                     built = m0;
                 }
@@ -123,11 +111,7 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
                     int m = m0 + k;
                     topology.Build(data.QOf(m), data.Particles, edges);
                     PeakEdges = Math.Max(PeakEdges, edges.Count);
-                    if (m == 0)
-                    {
-                        anchor?.Invoke(edges);
-                        if (AnchorByBlocks) features.Evaluate(SystemAssembly.Snap(data, m, edges), AnchorFeatures = new double[features.FeatureCount], ws);
-                    }
+                    if (m == 0) features.Evaluate(SystemAssembly.Snap(data, m, edges), AnchorFeatures = new double[features.FeatureCount], ws);
                     HamiltonRows.FillSnapshot(features, SystemAssembly.Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
                         block.AsSpan(k * perSnapshot * cols, perSnapshot * cols), rhs.AsSpan(k * perSnapshot, perSnapshot), ws);
                 }
@@ -137,19 +121,5 @@ internal sealed class StreamWorker(PhaseSpaceData data, Topology topology, IFeat
             if (progress is not null && (b - blocks.Start) % reportEvery == 0)
                 progress($"  assembled block {b + 1 - blocks.Start}/{blocks.End - blocks.Start} of the first worker (snapshot {m0 + 1}/{data.Snapshots})");
         }
-    }
-
-    /// <summary>
-    /// Snapshot 0's whole edge list for an anchor callback that needs it: counted first so the buffer has its exact size
-    /// (no doubling copy), and released when the callback returns.
-    /// </summary>
-    private void AnchorFromWholeSnapshot(CellList binned, Action<EdgeBuffer> anchor)
-    {
-        long pairs = binned.CountPairs();
-        if (pairs > Array.MaxLength) throw new Common.InvalidInputException($"snapshot 0 has {pairs} pairs, more than one edge list holds; train without the anchor's whole-snapshot edges (AnchorByBlocks)");
-        var whole = new EdgeBuffer();
-        whole.Reset(data.Dimension, (int)pairs);
-        topology.Build(data.QOf(0), data.Particles, whole);
-        anchor(whole);
     }
 }

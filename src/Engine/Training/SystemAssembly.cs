@@ -69,9 +69,10 @@ public static class SystemAssembly
         double h0 = fromData ? data.H![anchor] : 0.0;
         var anchorRow = new double[cols];
         double anchorRhs = 0;
-        void FillAnchor(EdgeBuffer? anchorEdges)
+        void FillAnchor()
         {
-            if (anchorEdges is null) topology.Build(data.QOf(anchor), data.Particles, anchorEdges = new EdgeBuffer());
+            var anchorEdges = new EdgeBuffer();
+            topology.Build(data.QOf(anchor), data.Particles, anchorEdges);
             anchorRhs = HamiltonRows.FillAnchor(features, Snap(data, anchor, anchorEdges), h0, 1.0, anchorRow, features.CreateWorkspace());
         }
 
@@ -84,7 +85,7 @@ public static class SystemAssembly
             {
                 // Each worker adds its share of Φ(snapshot 0) from its own blocks: the anchor row never needs the whole
                 // snapshot's edges (1 GB of the 1.4 GB peak at 10⁶ LJ particles when worker 0 searched them for it).
-                var worker = partials[w] = new StreamWorker(data, topology, features, plan, cols, wq, wp) { AnchorByBlocks = true };
+                var worker = partials[w] = new StreamWorker(data, topology, features, plan, cols, wq, wp);
                 worker.Run(Partition(plan.Count, threads, w), w == 0 ? progress : null);
             });
             anchorRhs = StreamWorker.FillAnchorRow(partials, h0, anchorRow);
@@ -111,7 +112,7 @@ public static class SystemAssembly
         RunWorkers(denseThreads, w =>
         {
             // The last worker forms the anchor row before its share of rows, so it overlaps the other workers' rows.
-            if (w == denseThreads - 1) FillAnchor(null);
+            if (w == denseThreads - 1) FillAnchor();
             var (m0, m1) = Partition(data.Snapshots, denseThreads, w);
             var ws = features.CreateWorkspace();
             var edges = new EdgeBuffer();

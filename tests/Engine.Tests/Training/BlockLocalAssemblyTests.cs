@@ -58,10 +58,10 @@ public class BlockLocalAssemblyTests
         return worst;
     }
 
-    private static StreamWorker RunWorker(PhaseSpaceData data, Topology topology, IFeatureMap features, RowBlockPlan plan, (int, int) blocks, bool whole, bool anchorByBlocks = false)
+    private static StreamWorker RunWorker(PhaseSpaceData data, Topology topology, IFeatureMap features, RowBlockPlan plan, (int, int) blocks, bool whole)
     {
         var (wq, wp) = HamiltonRows.Weights(RowWeighting.Balanced, data.Dq, data.Dp);
-        var worker = new StreamWorker(data, topology, features, plan, features.FeatureCount + 1, wq, wp) { WholeSnapshotEdges = whole, AnchorByBlocks = anchorByBlocks };
+        var worker = new StreamWorker(data, topology, features, plan, features.FeatureCount + 1, wq, wp) { WholeSnapshotEdges = whole };
         worker.Run(blocks, null);
         return worker;
     }
@@ -125,7 +125,7 @@ public class BlockLocalAssemblyTests
         var plan = RowBlockPlan.For(data, features, rowsPerBlock: 60);
         // Three workers, the first two splitting snapshot 0 between them (26 blocks a snapshot), the third on snapshot 1.
         var workers = new[] { (0, 9), (9, 26), (26, plan.Count) }
-            .Select(range => RunWorker(data, topology, features, plan, range, whole: false, anchorByBlocks: true)).ToArray();
+            .Select(range => RunWorker(data, topology, features, plan, range, whole: false)).ToArray();
         Assert.That(workers[2].AnchorFeatures, Is.Null, "no block of snapshot 0");
         var row = new double[features.FeatureCount + 1];
         double target = StreamWorker.FillAnchorRow(workers, 2.5, row);
@@ -136,7 +136,7 @@ public class BlockLocalAssemblyTests
 
         // The unsplit path gives Φ whole.
         var unsplit = RowBlockPlan.For(data, features, rowsPerBlock: 1 << 20);
-        var one = RunWorker(data, topology, features, unsplit, (0, unsplit.Count), whole: true, anchorByBlocks: true);
+        var one = RunWorker(data, topology, features, unsplit, (0, unsplit.Count), whole: true);
         Assert.That(one.AnchorFeatures, Is.EqualTo(expected));
     }
 
