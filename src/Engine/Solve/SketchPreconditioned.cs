@@ -84,7 +84,8 @@ internal static class SketchPreconditioned
         public required double Seconds { get; init; }
         /// <summary>1-norm condition estimate (1/dtrcon) of T: the kept part.</summary>
         public required double KeptCondition { get; init; }
-        /// <summary>1-norm condition estimate of the whole pivoted R' (∞ when the sketch has fewer rows than columns or a zero pivot).</summary>
+        /// <summary>1-norm condition estimate of the whole pivoted R' when every column is kept, else ∞ (its only use,
+        /// <see cref="SolverChoice"/>, asks first for full rank).</summary>
         public required double FullCondition { get; init; }
     }
 
@@ -159,18 +160,13 @@ internal static class SketchPreconditioned
         var pivot = new int[nk];
         for (int k = 0; k < nk; k++) pivot[k] = jpvt[k] - 1;
         double kept1, full1 = double.PositiveInfinity;
-        fixed (double* ptri = trapezoid, prs = reflectorScales, pr = w)
+        fixed (double* ptri = trapezoid, prs = reflectorScales)
         {
             if (rank < nk) LapackException.ThrowIfFailed(Lapacke.Dtzrzf(Lapacke.ColMajor, rank, nk, ptri, rank, prs));
             double rc;
             LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', rank, ptri, rank, &rc));
             kept1 = 1.0 / rc;
             if (rank == nk) full1 = kept1;
-            else if (p == nk && Math.Abs(r[(nk - 1) * ld + nk - 1]) > 0)
-            {
-                LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', nk, pr, ld, &rc));
-                full1 = 1.0 / rc;
-            }
         }
         return new Factorization
         {
