@@ -13,13 +13,13 @@ public sealed class SparseSignSketchTests
     {
         const int s = 23, lda = 40;
         double[] a = RandomMatrix(Math.Max(rows, 1), lda, seed: 800 + width + rows);
-        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 801);
+        var (target, sign, zeta) = SparseSignSketch.Embedding(rows, s, seed: 801);
         var fast = new double[s * Math.Max(width, 1)];
         var reference = new double[fast.Length];
         fixed (double* pa = a, pf = fast, pr = reference)
         {
-            SparseSignSketch.ScatterRows(pa + 3, rows, lda, width, target, positive, zeta, pf);
-            SparseSignSketch.ScatterRowsScalar(pa + 3, rows, lda, width, target, positive, zeta, pr);
+            SparseSignSketch.ScatterRows(pa + 3, rows, lda, width, target, sign, zeta, pf);
+            SparseSignSketch.ScatterRowsScalar(pa + 3, rows, lda, width, target, sign, zeta, pr);
         }
         Assert.That(fast, Is.EqualTo(reference).AsCollection, "the same additions in the same order give the same bits");
     }
@@ -28,7 +28,7 @@ public sealed class SparseSignSketchTests
     public void EmbeddingHasDistinctTargetsPerRowAndBothSigns()
     {
         const int rows = 500, s = 40;
-        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 811);
+        var (target, sign, zeta) = SparseSignSketch.Embedding(rows, s, seed: 811);
         Assert.That(zeta, Is.EqualTo(SketchPreconditioned.NonzerosPerRow));
         for (int i = 0; i < rows; i++)
         {
@@ -36,7 +36,8 @@ public sealed class SparseSignSketchTests
             Assert.That(row, Is.Unique, $"row {i}");
             Assert.That(row, Is.All.InRange(0, s - 1));
         }
-        double plus = positive.Count(p => p) / (double)positive.Length;
+        Assert.That(sign, Is.All.EqualTo(1.0).Or.EqualTo(-1.0));
+        double plus = sign.Count(v => v > 0) / (double)sign.Length;
         Assert.That(plus, Is.InRange(0.45, 0.55));
     }
 
@@ -55,16 +56,16 @@ public sealed class SparseSignSketchTests
         var w = new double[ld * (nk + 1)];
         SparseSignSketch.Apply(a, rows, cols, b, kept, scale, nk, s, seed: 822, w, ld);
 
-        var (target, positive, zeta) = SparseSignSketch.Embedding(rows, s, seed: 822);
+        var (target, sign, zeta) = SparseSignSketch.Embedding(rows, s, seed: 822);
         double inv = 1 / Math.Sqrt(zeta);
         var expected = new double[ld * (nk + 1)];
         for (int i = 0; i < rows; i++)
             for (int q = 0; q < zeta; q++)
             {
                 int k = target[i * zeta + q];
-                double sign = positive[i * zeta + q] ? inv : -inv;
-                for (int c = 0; c < nk; c++) expected[c * ld + k] += sign * a[i * cols + kept[c]] * scale[c];
-                expected[nk * ld + k] += sign * b[i];
+                double signed = sign[i * zeta + q] * inv;
+                for (int c = 0; c < nk; c++) expected[c * ld + k] += signed * a[i * cols + kept[c]] * scale[c];
+                expected[nk * ld + k] += signed * b[i];
             }
         for (int c = 0; c <= nk; c++)
             for (int k = 0; k < s; k++)
