@@ -35,6 +35,36 @@ public sealed class FusedNormalPassTests
         if (rows == 0) Assert.That(g, Is.All.EqualTo(0.0));
     }
 
+    /// <summary>The four-row block kernels at every awkward length of both vector widths (W = 8 and 4).</summary>
+    [Test]
+    public unsafe void RowBlockKernelsMatchPlainLoops([Values(0, 1, 3, 4, 5, 7, 8, 9, 13, 17, 25, 33)] int n)
+    {
+        const int ld = 41;
+        double[] a = RandomMatrix(FusedNormalPass.RowBlock, ld, seed: 720 + n);
+        double[] x = RandomVector(Math.Max(n, 1), seed: 721);
+        double[] w = RandomVector(FusedNormalPass.RowBlock, seed: 722);
+        double[] g = RandomVector(Math.Max(n, 1), seed: 723);
+        double[] gRef = (double[])g.Clone();
+        var t = new double[FusedNormalPass.RowBlock];
+        fixed (double* pa = a, px = x, pg = g)
+        {
+            FusedNormalPass.Dot4(pa, ld, px, n, t);
+            FusedNormalPass.Update4(pa, ld, w, pg, n);
+        }
+        for (int k = 0; k < FusedNormalPass.RowBlock; k++)
+        {
+            double dot = 0, mass = 0;
+            for (int j = 0; j < n; j++) { dot += a[k * ld + j] * x[j]; mass += Math.Abs(a[k * ld + j] * x[j]); }
+            Assert.That(t[k], Is.EqualTo(dot).Within(1e-14 * Math.Max(1, mass)), $"row {k} · x");
+        }
+        for (int j = 0; j < n; j++)
+        {
+            for (int k = 0; k < FusedNormalPass.RowBlock; k++) gRef[j] += w[k] * a[k * ld + j];
+            Assert.That(g[j], Is.EqualTo(gRef[j]).Within(1e-14 * 8), $"g[{j}]");
+        }
+        if (n == 0) Assert.That(t, Is.All.EqualTo(0.0), "an empty row has dot product 0");
+    }
+
     [Test]
     public void GivesTheSameBitsOnEveryRunAndWithoutTheOptionalOutput()
     {
