@@ -26,9 +26,11 @@ namespace Engine.Solve;
 /// R, which cost 0.8 s of a 1,409-column solve against about 0.2 s (perf/RESULTS.md).</item>
 /// <item>CGLS on min ‖A P z − b‖ started from the sketch-and-solve solution z₀ = (Q'ᵀ Qᵀ S b)[0..r) (the warm start
 /// keeps the method accurate on ill-conditioned systems), with each iteration's AᵀA·(P p) formed in one fused pass
-/// over A (<see cref="FusedNormalPass"/>). It stops when ‖(AP)ᵀ r‖ ≤ tol·‖AP‖·‖r‖ or ‖r‖ ≤ tol·‖b‖, both from
-/// CGLS's recurrences, like LSQR's own estimates: recomputing (AP)ᵀ r exactly is no check, since Pᵀ amplifies the
-/// rounding of Aᵀ r by up to the kept condition (1e13 on the default lattice) and that floor lies far above the
+/// over A (<see cref="FusedNormalPass"/>). It stops when ‖(AP)ᵀ r‖ ≤ tol·‖AP‖·‖r‖, which bounds the residual's excess
+/// over the optimum (<see cref="DenseLeastSquares.SketchTolerance"/>), or when ‖r‖ ≤ <see cref="ConsistentResidual"/>·‖b‖
+/// (a consistent system, where the first test cannot hold), both from CGLS's recurrences, like LSQR's own estimates:
+/// recomputing (AP)ᵀ r exactly is no check, since Pᵀ amplifies the rounding of Aᵀ r by up to the kept condition (1e13
+/// on the default lattice) and that floor lies far above the
 /// tolerance. The residual reported is recomputed exactly from A.</item>
 /// </list>
 /// Every step is deterministic: the sketch comes from <see cref="Random"/> with the given seed, the LAPACK calls use a
@@ -54,10 +56,17 @@ internal static class SketchPreconditioned
     /// </summary>
     internal const double PivotOverestimate = 3;
 
-    /// <summary>Stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) and on ‖r‖/‖b‖ (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
+    /// <summary>Stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
     internal const double DefaultTolerance = DenseLeastSquares.SketchTolerance;
 
-    /// <summary>Iteration limit; the preconditioned problem needs about 20–60 iterations.</summary>
+    /// <summary>
+    /// ‖r‖/‖b‖ at which the system counts as solved exactly: a few units of round-off in b. Only a consistent system
+    /// (optimal residual at round-off) stops here; one that is merely nearly consistent, like the default lattice at
+    /// 2e-9 relative, stops on the normal-equation test, whatever its residual's size.
+    /// </summary>
+    internal const double ConsistentResidual = 1e-14;
+
+    /// <summary>Iteration limit; the preconditioned problem needs about 10–40 iterations.</summary>
     internal const int DefaultMaxIterations = 300;
 
     /// <summary>The factored sketch: equilibration, pivoted triangular preconditioner and warm start.</summary>
@@ -208,7 +217,7 @@ internal static class SketchPreconditioned
         double normM = 0;
         int iterations = 0;
         bool Converged(double normS, double normR) =>
-            normR <= tolerance * bnorm || normS <= tolerance * Math.Max(normM, 1e-300) * normR || normS == 0;
+            normR <= ConsistentResidual * bnorm || normS <= tolerance * Math.Max(normM, 1e-300) * normR || normS == 0;
 
         while (iterations < maxIterations && gamma > 0)
         {

@@ -48,6 +48,41 @@ public sealed class SketchPreconditionedTests
         Assert.That(cglsError, Is.GreaterThan(1e4 * sketchError), $"plain CGLS {cglsError:g3} vs sketch {sketchError:g3}");
     }
 
+    /// <summary>
+    /// What the default tolerance promises (DenseLeastSquares.SketchTolerance): with κ = cond(AP) ≤ 3 for the 4·n-row
+    /// sketch, the predictions A x lie within κ·tol·‖r‖ of the optimum's and the residual within (κ·tol)²/2 relative.
+    /// The system is ill-conditioned and noisy, so the sketch-and-solve start alone is off by far more (checked).
+    /// </summary>
+    [Test]
+    public void DefaultToleranceBoundsThePredictionsAndTheResidualExcess()
+    {
+        const int m = 4000, n = 120;
+        var s = new double[n];
+        for (int k = 0; k < n; k++) s[k] = Math.Pow(10, -8.0 * k / (n - 1));
+        double[] a = FromSvd(OrthonormalColumnsFast(m, n, seed: 651), s, OrthonormalColumns(n, n, seed: 652), m, n);
+        double[] b = Multiply(a, m, n, RandomVector(n, seed: 653));
+        double[] noise = RandomVector(m, seed: 654, amplitude: 1e-3);
+        for (int i = 0; i < m; i++) b[i] += noise[i];
+
+        SolveReport optimum = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Gelsd);
+        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch);
+        double tol = DenseLeastSquares.SketchTolerance, kappa = SketchPreconditioned.DistortionFactor;
+        double[] gap = Multiply(a, m, n, sketch.X);
+        double[] best = Multiply(a, m, n, optimum.X);
+        for (int i = 0; i < m; i++) gap[i] -= best[i];
+
+        Assert.That(sketch.Iterations, Is.GreaterThanOrEqualTo(3), "the start alone does not meet the test");
+        Assert.That(Norm(gap), Is.LessThanOrEqualTo(kappa * tol * optimum.ResidualNorm), "‖A(x − x*)‖ ≤ κ·tol·‖r*‖");
+        double excess = sketch.ResidualNorm / optimum.ResidualNorm - 1;
+        Assert.That(excess, Is.LessThanOrEqualTo(kappa * kappa * tol * tol / 2 + 1e-13), "residual within (κ·tol)²/2 of the optimum");
+
+        // The bound is not vacuous: at a 1e4× looser tolerance the predictions stray further than it allows.
+        SolveReport loose = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, tolerance: 1e4 * tol);
+        double[] looseGap = Multiply(a, m, n, loose.X);
+        for (int i = 0; i < m; i++) looseGap[i] -= best[i];
+        Assert.That(Norm(looseGap), Is.GreaterThan(kappa * tol * optimum.ResidualNorm), "a looser stop is visibly less accurate");
+    }
+
     [Test]
     public void ConditionEstimateIsWithinItsDocumentedBoundOfTheTrueCondition()
     {
@@ -90,7 +125,7 @@ public sealed class SketchPreconditionedTests
         const int m = 3000, n = 64;
         var (a, b, _, _) = SolverAgreementTests.IllConditioned(m, n, seed: 641);
         SolveReport svd = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Gelsd, ridge: 1e-6);
-        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, ridge: 1e-6);
+        SolveReport sketch = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, ridge: 1e-6, tolerance: SolveAssert.TightTolerance);
         Assert.That(sketch.SketchRows, Is.EqualTo(4 * n));
         SolveAssert.VectorsClose(svd.X, sketch.X, 1e-8, "ridge-regularised solutions");
     }

@@ -11,6 +11,13 @@ internal static class SolveAssert
     /// <summary>Agreement between different algorithms on noisy data (brief: 1e-8 relative).</summary>
     public const double CrossSolver = 1e-8;
 
+    /// <summary>
+    /// Sketch CGLS tolerance for tests that compare coefficients with other solvers: the default
+    /// (<see cref="Engine.Solve.DenseLeastSquares.SketchTolerance"/>) bounds predictions and residual, and leaves the
+    /// coefficients good to about κ²·tol·‖r‖/‖b‖ only.
+    /// </summary>
+    public const double TightTolerance = 1e-12;
+
     /// <summary>max_i |e_i − a_i| ≤ rel · max(max_i |e_i|, tiny).</summary>
     public static void VectorsClose(IReadOnlyList<double> expected, IReadOnlyList<double> actual, double rel, string what)
     {

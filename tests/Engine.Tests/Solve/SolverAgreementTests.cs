@@ -14,7 +14,8 @@ public sealed class SolverAgreementTests
     /// <summary>
     /// Stated tolerance: on a well-conditioned system (cond ≈ 2 after equilibration) every solver's relative residual
     /// equals gelsd's to 1e-10 relative. The residual is stationary at the optimum, so a solution error δ changes it
-    /// only by O(δ²); 1e-10 leaves room for Cholesky's κ²ε and CGLS's stopping tolerance.
+    /// only by O(δ²); 1e-10 leaves room for Cholesky's κ²ε and for the residual excess that CGLS's default stopping
+    /// tolerance allows, (3·1e-6)²/2 = 4.5e-12 (DenseLeastSquares.SketchTolerance).
     /// </summary>
     private const double ResidualAgreement = 1e-10;
 
