@@ -88,7 +88,7 @@ public static class DenseLeastSquares
         double rcond, double ridge, int seed, double tolerance)
     {
         if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge);
-        var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed);
+        using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed);
         if (SolverChoice.GramIsSafe(f)) return SolveCholesky(a, rows, cols, b, ridge);
         return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, tolerance, SketchPreconditioned.DefaultMaxIterations);
     }
