@@ -89,7 +89,7 @@ public static class DenseLeastSquares
     {
         if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge);
         using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed);
-        if (SolverChoice.GramIsSafe(f)) return SolveCholesky(a, rows, cols, b, ridge);
+        if (SolverChoice.PrefersGram(f)) return SolveCholesky(a, rows, cols, b, ridge);
         return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, tolerance, SketchPreconditioned.DefaultMaxIterations);
     }
 

@@ -10,8 +10,9 @@ namespace Engine.Solve;
 /// fast there, exact to round-off, and a sketch would not be much smaller than A.</item>
 /// <item>Otherwise the sketch is factored first (a small fraction of gelsd's cost). If it shows full rank and a
 /// condition κ with κ ≤ <see cref="CholeskyConditionLimit"/> (the 1-norm estimate of its pivoted triangle), the Gram
-/// matrix is safe: cond(AᵀA)·ε = κ²ε ≤ 2e-10 (≤ 2e-9 should the estimate fall threefold below cond₂), and Cholesky of AᵀA (one dsyrk, compute-bound) is cheaper
-/// than the 20–60 memory-bound passes over A that CGLS needs → Cholesky.</item>
+/// matrix is safe: cond(AᵀA)·ε = κ²ε ≤ 2e-10 (≤ 2e-9 should the estimate fall threefold below cond₂). If moreover
+/// cols ≤ <see cref="CholeskyColumnLimit"/>, Cholesky of AᵀA (m·n² flops, compute-bound) costs less than the
+/// iterations still ahead of the factored sketch (about 19 memory-bound passes of 8·m·n bytes) → Cholesky.</item>
 /// <item>Else → the sketch solver: on rank-deficient, ill-conditioned random-feature systems (the default lattice:
 /// cond ≈ 1e13) it reaches gelsd's residual at a fraction of gelsd's O(m·n²) cost, where Cholesky would square
 /// the condition and stall.</item>
@@ -22,6 +23,14 @@ public static class SolverChoice
     /// <summary>Sketch-estimated condition number of the equilibrated A below which the Gram matrix is trusted.</summary>
     public const double CholeskyConditionLimit = 1e3;
 
+    /// <summary>
+    /// Widest system for which Cholesky beats the factored sketch's remaining iterations. Their costs cross where
+    /// n ≈ passes·8·(Gram flop rate)/(pass bandwidth) ≈ 19·8·74/44 ≈ 256. Measured on random 64,801-row systems
+    /// (2026-11-22, perf/RESULTS.md), Cholesky against the iterations after the factorization: 0.09–0.14 s against
+    /// 0.14 s at 258 columns, 0.28–0.45 against 0.21 at 512, 0.89–0.92 against 0.31 at 1,024, 1.74 against 0.39 at 1,409.
+    /// </summary>
+    public const int CholeskyColumnLimit = 256;
+
     /// <summary>Rows per column from which a system counts as tall enough to sketch.</summary>
     public const int TallRatio = 4;
 
@@ -29,7 +38,10 @@ public static class SolverChoice
     public static bool PrefersSketch(long rows, int cols) =>
         rows >= (long)TallRatio * cols && cols >= 64 && rows * cols >= 1L << 21;
 
-    /// <summary>Rule 2 above: the sketch's pivoted QR shows full rank and κ ≤ <see cref="CholeskyConditionLimit"/>.</summary>
-    internal static bool GramIsSafe(SketchPreconditioned.Factorization f) =>
-        f.Rank == f.Nk && f.FullCondition <= CholeskyConditionLimit;
+    /// <summary>
+    /// Rule 2 above: the sketch's pivoted QR shows full rank and κ ≤ <see cref="CholeskyConditionLimit"/>, and the
+    /// system is at most <see cref="CholeskyColumnLimit"/> columns wide.
+    /// </summary>
+    internal static bool PrefersGram(SketchPreconditioned.Factorization f) =>
+        f.Rank == f.Nk && f.FullCondition <= CholeskyConditionLimit && f.Nk <= CholeskyColumnLimit;
 }

@@ -58,6 +58,18 @@ public sealed class SolverAgreementTests
     }
 
     [Test]
+    public void AutoKeepsTheSketchForAWellConditionedSystemWiderThanTheCholeskyLimit()
+    {
+        const int cols = 2 * SolverChoice.CholeskyColumnLimit;
+        double[] a = RandomMatrix(TallRows, cols, seed: 515);
+        double[] b = RandomVector(TallRows, seed: 516);
+        SolveReport r = DenseLeastSquares.Solve(a, TallRows, cols, b, SolverKind.Auto);
+        Assert.That(r.Solver, Is.EqualTo(SolverKind.Sketch), "the Gram is safe, but its m·n² flops cost more than the remaining passes");
+        Assert.That(r.Rank, Is.EqualTo(cols));
+        Assert.That(r.ConditionEstimate, Is.LessThan(SolverChoice.CholeskyConditionLimit), "well conditioned: only the width decided");
+    }
+
+    [Test]
     public void GelsdQrAndSketchAgreeOnAnIllConditionedRankDeficientSystem()
     {
         const int m = 3000, n = 96;
