@@ -25,9 +25,10 @@ public static class SolverChoice
 
     /// <summary>
     /// Widest system for which Cholesky beats the factored sketch's remaining iterations. Their costs cross where
-    /// n ≈ passes·8·(Gram flop rate)/(pass bandwidth) ≈ 19·8·74/44 ≈ 256. Measured on random 64,801-row systems
-    /// (2026-11-22, perf/RESULTS.md), Cholesky against the iterations after the factorization: 0.09–0.14 s against
-    /// 0.14 s at 258 columns, 0.28–0.45 against 0.21 at 512, 0.89–0.92 against 0.31 at 1,024, 1.74 against 0.39 at 1,409.
+    /// n ≈ passes·8·(Gram flop rate)/(pass bandwidth) ≈ 19·8·74/44 ≈ 256. `AutoCrossoverBench` on random 64,801-row
+    /// systems (2026-11-22, perf/RESULTS.md), Cholesky against the iterations after the factorization: 27 against
+    /// 37 ms at 128 columns, 47 against 59 at 192, 73–92 against 75–81 at 258, 251–311 against 166–183 at 512,
+    /// 0.87–0.97 s against 0.29–0.35 s at 1,024 and 1.67–1.72 s against 0.39–0.47 s at 1,409.
     /// </summary>
     public const int CholeskyColumnLimit = 256;
 
