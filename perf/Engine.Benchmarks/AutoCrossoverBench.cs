@@ -11,6 +11,7 @@ namespace Engine.Benchmarks.Suite;
 /// (CGLS and the exact residual from a factorization made once in the setup), with <see cref="SketchFactor"/> for
 /// reference. Where the first exceeds the second, Cholesky no longer pays.
 /// </summary>
+[MemoryDiagnoser]
 [BenchmarkCategory("Solve")]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class AutoCrossoverBench

@@ -11,6 +11,7 @@ namespace Engine.Benchmarks.Suite;
 /// calls LSQR made per iteration, and the sparse sign sketch (<see cref="SparseSignSketch.Apply"/>, 4·n rows). All three
 /// stream Z from memory, so their time against the copy peak of `hgn bench` is the figure of merit.
 /// </summary>
+[MemoryDiagnoser]
 [BenchmarkCategory("Solve")]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class SketchPassBench

@@ -14,8 +14,8 @@ internal static class ColumnEquilibration
     /// Squared 2-norms of the columns of the row-major <c>a[rows, cols]</c> into <paramref name="sumSquares"/> (length cols).
     /// Throws <see cref="InvalidInputException"/> naming the column when it holds NaN/Inf or overflows.
     /// <para>A large A is read by the cores in <see cref="Chunks"/> fixed row ranges, whose partial sums are added in
-    /// range order: the same bits for any thread count. One thread took 45 ms on the default lattice's 730 MB Z, a
-    /// sixteenth of the whole fit.</para>
+    /// range order: the same bits for any thread count. One thread took 40–45 ms on the default lattice's 730 MB Z,
+    /// two take 25–40 ms.</para>
     /// </summary>
     internal static void ColumnSumSquares(ReadOnlySpan<double> a, int rows, int cols, Span<double> sumSquares)
     {
