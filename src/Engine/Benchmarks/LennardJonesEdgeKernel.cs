@@ -16,6 +16,10 @@ public static class LennardJonesEdgeKernel
 
     /// <param name="edges">Pairs with I, J, Dr = q_J − q_I (minimum image) <c>[E·3]</c> and R <c>[E]</c>; all r &lt; <paramref name="cutoff"/>.</param>
     /// <param name="particles">N; <paramref name="dVdq"/> is <c>[N·3]</c>, overwritten.</param>
+    /// <param name="epsilon">Well depth ε.</param>
+    /// <param name="sigma">Length scale σ.</param>
+    /// <param name="cutoff">Cutoff radius; V is shifted to 0 there.</param>
+    /// <param name="dVdq">∂V/∂q, <c>[N·3]</c>, overwritten.</param>
     /// <returns>V(q).</returns>
     public static double Evaluate(EdgeBuffer edges, int particles, double epsilon, double sigma, double cutoff, Span<double> dVdq)
     {

@@ -34,6 +34,10 @@ public sealed record RooflineKernel(string Name, string Size, double Flops, doub
 /// <param name="PeakGflopsOneThread">Best dgemm GFLOP/s on one thread (the kernels here run on one thread).</param>
 /// <param name="PeakGbps">Best copy GB/s with one thread per core (read + write counted, as in STREAM).</param>
 /// <param name="PeakGbpsOneThread">Best single-threaded copy GB/s.</param>
+/// <param name="BlasThreads">OpenBLAS's thread count for the multi-threaded peaks.</param>
+/// <param name="VectorBits">Widest accelerated vector, in bits: 512, 256, or 128 for anything narrower.</param>
+/// <param name="Quick">Whether the sizes were the small ones of <c>bench --quick</c> (indicative only).</param>
+/// <param name="Kernels">Each kernel's achieved rates.</param>
 public sealed record RooflineReport(double PeakGflops, double PeakGflopsOneThread, double PeakGbps, double PeakGbpsOneThread,
     int BlasThreads, int VectorBits, bool Quick, IReadOnlyList<RooflineKernel> Kernels);
 

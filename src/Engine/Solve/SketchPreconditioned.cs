@@ -223,7 +223,7 @@ internal static class SketchPreconditioned
     private static SolveReport IterateOnOneBlasThread(Factorization f, ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double ridge, double tolerance, int maxIterations)
     {
-        var op = new Preconditioner(f, cols);
+        var op = new Preconditioner(f);
         var pass = new FusedNormalPass(rows, cols);
         int r = f.Rank;
         var z = (double[])f.WarmStart.Clone();
@@ -291,7 +291,7 @@ internal static class SketchPreconditioned
     /// columns), and its transpose; each one triangular solve on r values (dtrsv, 0.2 ms at r = 1,209) and one
     /// application of W's reflectors (<see cref="TrailingReflectors"/>, about 4·r·(Nk − r) flops).
     /// </summary>
-    private sealed unsafe class Preconditioner(Factorization f, int cols)
+    private sealed unsafe class Preconditioner(Factorization f)
     {
         private readonly double[] _t = new double[f.Nk];
         private readonly TrailingReflectors _w = new(f.Trapezoid, f.ReflectorScales, f.Rank, f.Nk);

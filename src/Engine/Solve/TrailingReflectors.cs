@@ -21,6 +21,8 @@ internal sealed class TrailingReflectors
 
     /// <param name="trapezoid">dtzrzf's output, column-major [r, n] with leading dimension r.</param>
     /// <param name="tau">dtzrzf's r scales.</param>
+    /// <param name="r">Reflectors (rows of the trapezoid), 0 ≤ r ≤ n.</param>
+    /// <param name="n">Columns of the trapezoid; the tail has l = n − r entries.</param>
     public TrailingReflectors(ReadOnlySpan<double> trapezoid, ReadOnlySpan<double> tau, int r, int n)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(r);

@@ -28,7 +28,7 @@ public class CliBenchTests
         var kernels = json["kernels"] as JsonArray;
         Assert.That(kernels, Is.Not.Null, "kernels must be an array");
         Assert.That(kernels!.Select(k => k!["name"]!.GetValue<string>()), Is.EquivalentTo(KernelNames));
-        foreach (var node in kernels)
+        foreach (var node in kernels!)
         {
             var k = (JsonObject)node!;
             string name = k["name"]!.GetValue<string>();

@@ -16,7 +16,12 @@ public static class LinearCombination
 {
     /// <summary>The dispatcher: the widest accelerated width whose vector fits in <c>row</c>, then the scalar remainder.</summary>
     /// <param name="row">Updated in place, length n.</param>
+    /// <param name="c0">Coefficient of <paramref name="x"/>.</param>
     /// <param name="x">At least n values (only the first n are read); likewise <paramref name="y"/> and <paramref name="z"/>.</param>
+    /// <param name="c1">Coefficient of <paramref name="y"/>.</param>
+    /// <param name="y">Second operand.</param>
+    /// <param name="c2">Coefficient of <paramref name="z"/>.</param>
+    /// <param name="z">Third operand.</param>
     public static void Apply(Span<double> row, double c0, ReadOnlySpan<double> x, double c1, ReadOnlySpan<double> y, double c2, ReadOnlySpan<double> z)
     {
         int n = row.Length;
