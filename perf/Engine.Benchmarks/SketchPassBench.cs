@@ -9,11 +9,13 @@ namespace Engine.Benchmarks.Suite;
 /// On a random 64,801 × 1,409 row-major Z (730 MB, the shape of the default lattice at node/edge/message widths
 /// 128/256/1024): one <see cref="FusedNormalPass"/> (Z·x and Zᵀ(Z·x) in one read of Z) against the two OpenBLAS dgemv
 /// calls LSQR made per iteration, and the sparse sign sketch (<see cref="SparseSignSketch.Apply"/>, 4·n rows). All three
-/// stream Z from memory, so their time against the copy peak of `hgn bench` is the figure of merit.
+/// stream Z from memory, so their time against the copy peak of `hgn bench` is the figure of merit. The fused pass and
+/// the sketch pick their vector width inside; <see cref="IsaWidthsConfig"/> runs the class under the settings that make
+/// them pick Vector512, Vector256 and the scalar loops (the dgemv rows are OpenBLAS's, the same in every job).
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("Solve")]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[Config(typeof(IsaWidthsConfig))]
 public class SketchPassBench
 {
     private const int Rows = 64801, Cols = 1409;
