@@ -13,8 +13,8 @@ namespace Engine.Solve;
 ///   g   = Σ_i w_i a_i   (= AᵀA x, or Aᵀ(b − A x))      returns Σ_i w_i²
 /// </code>
 /// Each row is used twice while it is in cache, so a pass costs one read of A: at 64,801 × 1,409 (730 MB) it takes
-/// 16.5 ms here (44 GB/s; a plain 2-thread read of the same bytes takes 12 ms) against 36.5 ms for dgemv then dgemv
-/// transposed (SketchPassBench, perf/RESULTS.md).
+/// 16.5–18.4 ms here (40–44 GB/s; a plain 2-thread read of the same bytes takes 12 ms) against 34–40 ms for dgemv then
+/// dgemv transposed (SketchPassBench, perf/RESULTS.md).
 /// <para>The rows are cut into <see cref="Chunks"/> fixed ranges whatever the thread count; each range sums into its own
 /// partial g, and the partials are added in range order, so the result has the same bits on every run and for every
 /// thread count. One instance per solve (it owns the partials); not thread-safe.</para>
