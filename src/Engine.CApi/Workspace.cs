@@ -24,16 +24,22 @@ internal sealed unsafe class Workspace(HamiltonianModel model)
     private int _busy;
 
     /// <summary>
-    /// Marks the workspace in use for one call; a second thread entering at the same time is refused (HGN_E_ARG)
-    /// instead of silently sharing the scratch buffers. Pair with <see cref="Exit"/> in a finally block.
+    /// Marks the workspace in use for one call (<c>using var busy = ws.Enter();</c>); a second thread entering at the
+    /// same time is refused (HGN_E_ARG) instead of silently sharing the scratch buffers. The returned struct releases
+    /// the mark when disposed; being a struct, the <c>using</c> allocates nothing on the per-step call path.
     /// </summary>
-    public void Enter()
+    public Busy Enter()
     {
         if (Interlocked.Exchange(ref _busy, 1) != 0)
             throw new InvalidInputException("this workspace is in use by another call right now; give each thread its own workspace (hgn_workspace_create)");
+        return new Busy(this);
     }
 
-    public void Exit() => Volatile.Write(ref _busy, 0);
+    /// <summary>The in-use mark of one call; <see cref="Dispose"/> clears it.</summary>
+    public readonly struct Busy(Workspace owner) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref owner._busy, 0);
+    }
 
     /// <summary>The evaluator for this system, reusing the previous one when every input is unchanged.</summary>
     public ModelEvaluator Evaluator(int n, double* mass, int* species, double* cell, long* edges, long nedges)
