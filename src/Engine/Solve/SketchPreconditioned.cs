@@ -114,7 +114,7 @@ internal static class SketchPreconditioned
     }
 
     /// <summary>Steps 1–2: equilibrate, sketch, QR of the sketch, pivoted QR of its R, truncate.</summary>
-    internal static unsafe Factorization Factor(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
+    internal static Factorization Factor(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double rcond, double ridge, int seed)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
