@@ -46,7 +46,7 @@ internal static class BenchCommand
                 o["items"] = k.Items;
                 o["items_per_second"] = Num(k.ItemsPerSecond);
             }
-            kernels.Add(o);
+            kernels.Add((JsonNode)o);   // the non-generic overload: Add<T> needs reflection under NativeAOT
         }
         return new JsonObject
         {

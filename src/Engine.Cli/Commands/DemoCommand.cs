@@ -44,7 +44,7 @@ internal static class DemoCommand
                     ["test_dydt_rel_l2"] = Num(errors.RelativeL2),
                 };
                 progress($"{Names.Of(family)}: fit {report.FitSeconds:F2} s, held-out derivative MSE {errors.Mse:E2}");
-                models.Add(entry);
+                models.Add((JsonNode)entry);
                 graph ??= entry;
             }
             return new JsonObject

@@ -97,7 +97,7 @@ internal static class ExportKimCommand
                 string target = Path.Combine(outFull, item), old = Path.Combine(staging, item + ".old");
                 if (Directory.Exists(target)) Directory.Move(target, old);
                 Directory.Move(Path.Combine(staging, item), target);
-                foreach (string f in Directory.GetFiles(target).Order(StringComparer.Ordinal)) files.Add(f);
+                foreach (string f in Directory.GetFiles(target).Order(StringComparer.Ordinal)) files.Add((JsonNode)JsonValue.Create(f));   // the non-generic overload: Add<T> needs reflection under NativeAOT
             }
         }
         finally
