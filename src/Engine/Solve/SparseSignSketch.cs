@@ -62,7 +62,7 @@ internal static class SparseSignSketch
 
     /// <summary>
     /// Rows [0, s) of every column of <paramref name="w"/> (column-major, leading dimension <paramref name="ld"/> ≥ s):
-    /// the s × (nk + 1) sketch. A is read once, in column panels of <see cref="Panel"/> columns whose s-row slice
+    /// the s × (nk + 1) sketch, column j holding column kept[j] of A (kept in any order). A is read once, in column panels of <see cref="Panel"/> columns whose s-row slice
     /// of the sketch (row-major, s × Panel) stays in L2 while every row of A is scattered into it by
     /// <see cref="ScatterRows"/>; threads own disjoint panels, so the result does not depend on the thread count.
     /// </summary>
@@ -78,6 +78,11 @@ internal static class SparseSignSketch
         }
         for (int k = 0; k < s; k++) w[nk * ld + k] = sb[k] * inv;
 
+        // Sketch column of each column of A (−1: not kept). The kept columns may come in any order (SketchPreconditioned
+        // puts a well-conditioned block first).
+        var slot = new int[cols];
+        Array.Fill(slot, -1);
+        for (int j = 0; j < nk; j++) slot[kept[j]] = j;
         int panels = (cols + Panel - 1) / Panel;
         int threads = Math.Max(1, Math.Min(Environment.ProcessorCount, panels));
         fixed (double* pa0 = a, pw0 = w)
@@ -91,11 +96,10 @@ internal static class SparseSignSketch
                     Array.Clear(sp, 0, s * width);
                     fixed (double* psp = sp)
                         ScatterRows(pa + c0, rows, cols, width, target, sign, zeta, psp);
-                    int j = 0;
-                    while (j < nk && kept[j] < c0) j++;
-                    for (; j < nk && kept[j] < c0 + width; j++)
+                    for (int col = 0; col < width; col++)
                     {
-                        int col = kept[j] - c0;
+                        int j = slot[c0 + col];
+                        if (j < 0) continue;
                         double f = scale[j] * inv;
                         double* wc = pw + (long)j * ld;
                         for (int k = 0; k < s; k++) wc[k] = sp[k * width + col] * f;

@@ -33,9 +33,16 @@ public sealed class AssembledSystem : IDisposable
     /// <summary>Workers that assembled the system.</summary>
     public int Workers { get; init; }
 
+    /// <summary>
+    /// The feature block the sketch solver factors first (<see cref="DenseLeastSquares.Solve"/>'s leading hint): the
+    /// widest block that depends on both q and p, the message layer of the graph HGNs, whose features are not functions
+    /// of one scalar like the node and edge encoders' and so are not nearly dependent. Null for the pair model.
+    /// </summary>
+    public ColumnBlock? LeadingBlock { get; init; }
+
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance);
+        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance, leading: LeadingBlock);
 
     public void Dispose() => Z?.Dispose();
 }
@@ -131,8 +138,14 @@ public static class SystemAssembly
         anchorRow.CopyTo(z.Slice((long)(rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = sums, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
-                                     BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads };
+                                     BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads, LeadingBlock = LeadingBlockOf(features) };
     }
+
+    /// <summary>The widest block whose features depend on both q and p (see <see cref="AssembledSystem.LeadingBlock"/>), or null.</summary>
+    internal static ColumnBlock? LeadingBlockOf(IFeatureMap features) =>
+        features.Blocks.Where(b => b.DependsOn == FeatureDependence.Both && b.Count > 0).MaxBy(b => b.Count) is { } block
+            ? new ColumnBlock(block.Start, block.Count)
+            : null;
 
     /// <summary>
     /// Gram width from which the streamed path's cost is the dsyrk update rather than the rows: there one worker with

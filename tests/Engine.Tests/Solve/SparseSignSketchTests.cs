@@ -71,4 +71,27 @@ public sealed class SparseSignSketchTests
             for (int k = 0; k < s; k++)
                 Assert.That(w[c * ld + k], Is.EqualTo(expected[c * ld + k]).Within(1e-12), $"column {c}, sketch row {k}");
     }
+
+    [Test]
+    public void KeptColumnsInAnyOrderGiveTheSameSketchColumns()
+    {
+        // SketchPreconditioned puts a leading block first; the sketch of a column must not depend on its position.
+        const int rows = 300, cols = 37, s = 64;
+        double[] a = RandomMatrix(rows, cols, seed: 830);
+        double[] b = RandomVector(rows, seed: 831);
+        int[] ascending = Enumerable.Range(0, cols).Where(j => j % 3 != 1).ToArray();
+        int[] reordered = [.. ascending.Where(j => j >= 20), .. ascending.Where(j => j < 20)];
+        double[] Scales(int[] kept) => kept.Select(j => 1.0 + 0.01 * j).ToArray();
+        int nk = ascending.Length;
+        var first = new double[s * (nk + 1)];
+        var second = new double[s * (nk + 1)];
+        SparseSignSketch.Apply(a, rows, cols, b, ascending, Scales(ascending), nk, s, seed: 832, first, s);
+        SparseSignSketch.Apply(a, rows, cols, b, reordered, Scales(reordered), nk, s, seed: 832, second, s);
+        for (int k = 0; k < nk; k++)
+        {
+            int at = Array.IndexOf(ascending, reordered[k]);
+            Assert.That(second.AsSpan(k * s, s).ToArray(), Is.EqualTo(first.AsSpan(at * s, s).ToArray()), $"column {reordered[k]}");
+        }
+        Assert.That(second.AsSpan(nk * s, s).ToArray(), Is.EqualTo(first.AsSpan(nk * s, s).ToArray()), "the right-hand side");
+    }
 }
