@@ -28,7 +28,10 @@ public static class SolverChoice
     /// n ≈ passes·8·(Gram flop rate)/(pass bandwidth) ≈ 19·8·74/44 ≈ 256. `AutoCrossoverBench` on random 64,801-row
     /// systems (2026-11-22, perf/RESULTS.md), Cholesky against the iterations after the factorization: 27 against
     /// 37 ms at 128 columns, 47 against 59 at 192, 73–92 against 75–81 at 258, 251–311 against 166–183 at 512,
-    /// 0.87–0.97 s against 0.29–0.35 s at 1,024 and 1.67–1.72 s against 0.39–0.47 s at 1,409.
+    /// 0.87–0.97 s against 0.29–0.35 s at 1,024 and 1.67–1.72 s against 0.39–0.47 s at 1,409. Those iterations ran to
+    /// the CGLS tolerance of the time, 1e-6; at today's 1e-4 they need about two thirds of the passes, which moves the
+    /// crossover down to about 128–192 columns by the same arithmetic (not yet re-measured). Between there and 256 both
+    /// choices reach the same residual; Cholesky may then cost up to about 20 % more than the iterations would.
     /// </summary>
     public const int CholeskyColumnLimit = 256;
 
