@@ -268,12 +268,7 @@ internal static class SketchPreconditioned
     {
         r11 = 0;
         if (n1 <= 0 || n1 >= nk || n1 > p) return false;
-        for (int j = 0; j < nk; j++)
-        {
-            double sum = 0;
-            for (int i = 0, top = Math.Min(j, p - 1); i <= top; i++) sum += w[j * ld + i] * w[j * ld + i];
-            r11 = Math.Max(r11, Math.Sqrt(sum));
-        }
+        for (int j = 0; j < nk; j++) r11 = Math.Max(r11, TensorPrimitives.Norm(w.Slice(j * ld, Math.Min(j + 1, p))));
         double cut = rcond * PivotOverestimate * r11;
         for (int k = 0; k < n1; k++)
             if (!(Math.Abs(w[k * ld + k]) > LeadingConditionMargin * cut)) return false;
@@ -300,9 +295,10 @@ internal static class SketchPreconditioned
         if (block.Start < 0 || block.Count < 0 || (long)block.Start + block.Count > cols)
             throw new ArgumentOutOfRangeException(nameof(block), block, $"the leading block must lie within the {cols} columns");
         bool Inside(int col) => col >= block.Start && col < block.Start + block.Count;
-        int[] order = [.. Enumerable.Range(0, nk).Where(k => Inside(kept[k])), .. Enumerable.Range(0, nk).Where(k => !Inside(kept[k]))];
-        int[] reorderedKept = [.. order.Select(k => kept[k])];
+        // OrderBy is stable: each group keeps its ascending order.
+        int[] order = [.. Enumerable.Range(0, nk).OrderBy(k => Inside(kept[k]) ? 0 : 1)];
         double[] reorderedScale = [.. order.Select(k => scale[k])];
+        int[] reorderedKept = [.. order.Select(k => kept[k])];
         reorderedKept.CopyTo(kept, 0);
         reorderedScale.CopyTo(scale, 0);
         return reorderedKept.Count(Inside);
