@@ -8,6 +8,9 @@ internal static class CliApp
 {
     public static int Run(string[] args)
     {
+        // Before anything loads OpenBLAS: its idle workers would spin for 0.1 s after each threaded call, against the
+        // solver's own passes on the same cores (see the method).
+        Engine.Interop.NativeLibraries.PreferShortBlasSpinWait();
         var root = new RootCommand("RF-HGN engine: learn Hamiltonians of particle systems from phase-space data with random features and one least-squares solve.");
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());

@@ -1,4 +1,4 @@
-// P/Invoke declaration for the one libc call the engine makes: madvise, to ask for transparent huge pages.
+// P/Invoke declarations for the libc calls the engine makes: madvise (transparent huge pages) and setenv (OpenBLAS's settings).
 using System.Runtime.InteropServices;
 
 namespace Engine.Interop;
@@ -16,5 +16,12 @@ internal static unsafe partial class Interop
         /// <summary>int madvise(void *addr, size_t length, int advice); 0 on success, −1 with errno on failure.</summary>
         [LibraryImport(Library, EntryPoint = "madvise")]
         internal static partial int Madvise(void* address, nuint length, int advice);
+
+        /// <summary>
+        /// int setenv(const char *name, const char *value, int overwrite): the process's native environment, which
+        /// native libraries read (.NET's Environment.SetEnvironmentVariable changes only the runtime's own copy on Unix).
+        /// </summary>
+        [LibraryImport(Library, EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Setenv(string name, string value, int overwrite);
     }
 }

@@ -10,7 +10,7 @@ namespace Engine.Interop;
 /// <c>liblapacke.so.3</c>, checks a symbol of each, and sets OpenBLAS to <see cref="Environment.ProcessorCount"/>
 /// threads. Later calls cost one read of a cached result.
 /// </summary>
-internal static class NativeLibraries
+public static class NativeLibraries
 {
     internal const string OpenBlas = "libopenblas.so.0";
     internal const string Lapacke = "liblapacke.so.3";
@@ -25,6 +25,32 @@ internal static class NativeLibraries
     {
         string? failure = s_failure.Value;
         if (failure is not null) throw new EngineException(failure);
+    }
+
+    /// <summary>
+    /// OPENBLAS_THREAD_TIMEOUT that <see cref="PreferShortBlasSpinWait"/> sets: OpenBLAS's idle workers busy-wait
+    /// 2^value cycles for the next call before they sleep (its default, 28, is about 0.1 s here; 20 is about 0.3 ms, far
+    /// longer than the gaps between the calls inside one LAPACK routine).
+    /// </summary>
+    internal const int BlasSpinWaitLog2Cycles = 20;
+
+    /// <summary>
+    /// Asks OpenBLAS, before it is loaded, to let its idle worker threads sleep after about 0.3 ms instead of spinning
+    /// for about 0.1 s (OPENBLAS_THREAD_TIMEOUT = <see cref="BlasSpinWaitLog2Cycles"/>, unless the environment already
+    /// sets it). Why: the sketch solver alternates OpenBLAS's threaded QR with its own passes over Z on every core, and a
+    /// worker still spinning after the QR took a core from the passes. On the default lattice (2 cores) the CGLS passes
+    /// fell from 20–33 ms each to 16 ms and the fit from 1.05–1.08 s to 0.99–1.01 s, with the QR itself no slower
+    /// (perf/RESULTS.md). It sets a process environment variable, so it belongs at the start of a program that owns its
+    /// process (the hgn command calls it first); a library inside someone else's program leaves it to that program.
+    /// Returns false when OpenBLAS was already loaded, where it has no effect.
+    /// </summary>
+    public static bool PreferShortBlasSpinWait()
+    {
+        if (s_failure.IsValueCreated) return false;
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return Interop.Libc.Setenv("OPENBLAS_THREAD_TIMEOUT", BlasSpinWaitLog2Cycles.ToString(System.Globalization.CultureInfo.InvariantCulture), overwrite: 0) == 0; }
+        catch (DllNotFoundException) { return false; }
+        catch (EntryPointNotFoundException) { return false; }
     }
 
     /// <summary>Sets the number of OpenBLAS threads for all later BLAS/LAPACK calls (process-wide).</summary>

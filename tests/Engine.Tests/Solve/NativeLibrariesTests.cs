@@ -16,6 +16,17 @@ public sealed class NativeLibrariesTests
     }
 
     [Test]
+    public void ShortSpinWaitIsRefusedOnceOpenBlasIsLoaded()
+    {
+        // OpenBLAS reads OPENBLAS_THREAD_TIMEOUT when it loads; setting it afterwards would change nothing but the
+        // environment of the host program, so the call must refuse and leave the environment alone.
+        NativeLibraries.EnsureLoaded();
+        string? before = Environment.GetEnvironmentVariable("OPENBLAS_THREAD_TIMEOUT");
+        Assert.That(NativeLibraries.PreferShortBlasSpinWait(), Is.False);
+        Assert.That(Environment.GetEnvironmentVariable("OPENBLAS_THREAD_TIMEOUT"), Is.EqualTo(before));
+    }
+
+    [Test]
     public void NegativeInfoThrowsNamingTheCall()
     {
         Assert.That(LapackException.ThrowIfFailed(0), Is.Zero);
