@@ -41,7 +41,13 @@ internal static class ColumnEquilibration
             for (int c = 0; c < chunks; c++)
                 System.Numerics.Tensors.TensorPrimitives.Add(sumSquares, partials.AsSpan(c * cols, cols), sumSquares);
         }
-        for (int j = 0; j < cols; j++)
+        ThrowIfNotFinite(sumSquares);
+    }
+
+    /// <summary>Throws <see cref="InvalidInputException"/> naming the first column whose sum of squares is NaN or infinite.</summary>
+    private static void ThrowIfNotFinite(ReadOnlySpan<double> sumSquares)
+    {
+        for (int j = 0; j < sumSquares.Length; j++)
         {
             if (!double.IsFinite(sumSquares[j]))
             {
@@ -89,12 +95,19 @@ internal static class ColumnEquilibration
 
     /// <summary>
     /// The dense solvers' common first step on a row-major A[rows, cols]: the kept (nonzero) columns and their scales
-    /// D = 1/‖a_j‖ (see <see cref="Select"/>); refuses a matrix with no nonzero column.
+    /// D = 1/‖a_j‖ (see <see cref="Select"/>); refuses a matrix with no nonzero column. <paramref name="known"/>: A's
+    /// column sums of squares when the caller formed them as it wrote A (checked for NaN and ∞ like those computed
+    /// here); null: one pass over A computes them.
     /// </summary>
-    internal static (int[] Kept, double[] Scale, int Count) ForDense(ReadOnlySpan<double> a, int rows, int cols)
+    internal static (int[] Kept, double[] Scale, int Count) ForDense(ReadOnlySpan<double> a, int rows, int cols, double[]? known = null)
     {
         var sumSquares = new double[cols];
-        ColumnSumSquares(a, rows, cols, sumSquares);
+        if (known is null) ColumnSumSquares(a, rows, cols, sumSquares);
+        else
+        {
+            known.CopyTo(sumSquares, 0);
+            ThrowIfNotFinite(sumSquares);
+        }
         var kept = new int[cols];
         var scale = new double[cols];
         int nk = Select(sumSquares, kept, scale);

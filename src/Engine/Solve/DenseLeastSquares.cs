@@ -54,7 +54,16 @@ public static class DenseLeastSquares
     /// <exception cref="RankDeficientSystemException">Every column of A is zero, or (Cholesky) the normal equations are singular at this ridge.</exception>
     /// <exception cref="InvalidInputException">A or b hold NaN/Inf, or rcond/ridge are out of range.</exception>
     public static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
-        double rcond = 1e-13, double ridge = 0, int seed = 0, double tolerance = SketchTolerance, ColumnBlock? leading = null)
+        double rcond = 1e-13, double ridge = 0, int seed = 0, double tolerance = SketchTolerance, ColumnBlock? leading = null) =>
+        Solve(a, rows, cols, b, kind, rcond, ridge, seed, tolerance, leading, columnSumSquares: null);
+
+    /// <summary>
+    /// <see cref="Solve(ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, SolverKind, double, double, int, double, ColumnBlock?)"/>
+    /// with A's squared column norms given by a caller that formed them while it wrote A (the training assembly), so the
+    /// equilibration does not read A again. They must be A's, to rounding; null computes them here.
+    /// </summary>
+    internal static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
+        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
@@ -66,6 +75,8 @@ public static class DenseLeastSquares
             throw new InvalidInputException($"The rank cutoff rcond must satisfy 0 ≤ rcond < 1, got {rcond}. Fix: pass e.g. --rcond 1e-13.");
         if (!(ridge >= 0) || !double.IsFinite(ridge))
             throw new InvalidInputException($"The ridge must be a finite number ≥ 0, got {ridge}. Fix: pass e.g. --ridge 1e-12.");
+        if (columnSumSquares is not null && columnSumSquares.Length != cols)
+            throw new ArgumentException($"columnSumSquares has length {columnSumSquares.Length}, expected cols = {cols}.", nameof(columnSumSquares));
         if (!(tolerance > 0 && tolerance < 1))
             throw new InvalidInputException($"The solver tolerance must satisfy 0 < tolerance < 1, got {tolerance}. Fix: pass e.g. --solver-tol 1e-6.");
         for (int i = 0; i < b.Length; i++)
@@ -81,10 +92,10 @@ public static class DenseLeastSquares
         double bnorm = System.Numerics.Tensors.TensorPrimitives.Norm(b);
         SolveReport report = kind switch
         {
-            SolverKind.Gelsd or SolverKind.Qr => SolveOrthogonal(a, rows, cols, b, kind, rcond, ridge),
+            SolverKind.Gelsd or SolverKind.Qr => SolveOrthogonal(a, rows, cols, b, kind, rcond, ridge, columnSumSquares),
             SolverKind.Cholesky => SolveCholesky(a, rows, cols, b, ridge),
-            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed, tolerance, leading: leading),
-            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed, tolerance, leading),
+            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed, tolerance, leading: leading, columnSumSquares: columnSumSquares),
+            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed, tolerance, leading, columnSumSquares),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown solver."),
         };
         return report with { RhsNorm = bnorm };
@@ -92,10 +103,10 @@ public static class DenseLeastSquares
 
     // The rule and its reasons are in SolverChoice.
     private static SolveReport SolveAuto(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
-        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading)
+        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares)
     {
-        if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge);
-        using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed, leading);
+        if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge, columnSumSquares);
+        using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed, leading, columnSumSquares);
         if (SolverChoice.PrefersGram(f)) return SolveCholesky(a, rows, cols, b, ridge);
         return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, tolerance, SketchPreconditioned.DefaultMaxIterations);
     }
@@ -110,9 +121,9 @@ public static class DenseLeastSquares
     }
 
     private static unsafe SolveReport SolveOrthogonal(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
-        SolverKind kind, double rcond, double ridge)
+        SolverKind kind, double rcond, double ridge, double[]? columnSumSquares)
     {
-        var (kept, scale, nk) = ColumnEquilibration.ForDense(a, rows, cols);
+        var (kept, scale, nk) = ColumnEquilibration.ForDense(a, rows, cols, columnSumSquares);
 
         // Column-major, equilibrated copy of the kept columns; a ridge appends √λ·I below A, so that
         // ‖[A D; √λ I] y − [b; 0]‖² = ‖A D y − b‖² + λ‖y‖².

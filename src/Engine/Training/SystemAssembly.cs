@@ -26,6 +26,12 @@ public sealed class AssembledSystem : IDisposable
     public required SolverKind Solver { get; init; }
     /// <summary>Sum of squares of every column over the derivative rows only (the anchor row excluded): a block that is zero here is not determined by Hamilton's equations.</summary>
     public required double[] DerivativeColumnSumSquares { get; init; }
+    /// <summary>
+    /// Sum of squares of every column of the dense Z, anchor row included (null on the streamed path): what the dense
+    /// solvers' column equilibration would compute from Z, here from the assembly's own pass, so they need not read Z
+    /// again for it. Same bits for any worker count.
+    /// </summary>
+    internal double[]? ColumnSumSquares { get; init; }
     /// <summary>Row blocks assembled (snapshots for the dense path; bounded blocks for the streamed path).</summary>
     public int BlockCount { get; init; }
     /// <summary>Rows of the largest block held at once by one worker.</summary>
@@ -34,7 +40,7 @@ public sealed class AssembledSystem : IDisposable
     public int Workers { get; init; }
 
     /// <summary>
-    /// The feature block the sketch solver factors first (<see cref="DenseLeastSquares.Solve"/>'s leading hint): the
+    /// The feature block the sketch solver factors first (<c>DenseLeastSquares.Solve</c>'s leading hint): the
     /// widest block that depends on both q and p, the message layer of the graph HGNs, whose features are not functions
     /// of one scalar like the node and edge encoders' and so are not nearly dependent. Null for the pair model.
     /// </summary>
@@ -42,7 +48,7 @@ public sealed class AssembledSystem : IDisposable
 
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, seed: o.Seed, tolerance: o.SolverTolerance, leading: LeadingBlock);
+        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, ridge: 0, o.Seed, o.SolverTolerance, LeadingBlock, ColumnSumSquares);
 
     public void Dispose() => Z?.Dispose();
 }
@@ -113,33 +119,49 @@ public static class SystemAssembly
         var z = new HugePageBuffer((long)rows * cols);
         var u = new double[rows];
         int denseThreads = Math.Min(WorkerCount(o), Math.Max(1, data.Snapshots));
-        // Column sums of squares per worker, taken from each snapshot's rows while they are still in cache (a separate
-        // pass would read all of Z again); they only test for undetermined blocks, so their summation order is free.
-        var workerSums = new double[denseThreads][];
+        // Column sums of squares, taken from each snapshot's rows while they are still in cache: the solvers' column
+        // equilibration needs them (a separate pass over the 730 MB Z of the default lattice cost 23–25 ms), and they
+        // test for undetermined blocks. Each fixed group of snapshots sums into its own partial, and the partials are
+        // added in group order, so the sums have the same bits for any worker count, as the solvers' results must.
+        int groups = Math.Max(1, Math.Min(data.Snapshots, ColumnSumGroups));
+        var groupSums = new double[groups][];
         RunWorkers(denseThreads, w =>
         {
             // The last worker forms the anchor row before its share of rows, so it overlaps the other workers' rows.
             if (w == denseThreads - 1) FillAnchor();
-            var (m0, m1) = Partition(data.Snapshots, denseThreads, w);
+            var (g0, g1) = Partition(groups, denseThreads, w);
             var ws = features.CreateWorkspace();
             var edges = new EdgeBuffer();
-            var sums = workerSums[w] = new double[cols];
-            for (int m = m0; m < m1; m++)
+            for (int g = g0; g < g1; g++)
             {
-                topology.Build(data.QOf(m), data.Particles, edges);
-                var block = z.Slice((long)m * perSnapshot * cols, perSnapshot * cols);
-                HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
-                    block, u.AsSpan(m * perSnapshot, perSnapshot), ws);
-                AddColumnSumSquares(block, cols, sums);
+                var sums = groupSums[g] = new double[cols];
+                var (m0, m1) = Partition(data.Snapshots, groups, g);
+                for (int m = m0; m < m1; m++)
+                {
+                    topology.Build(data.QOf(m), data.Particles, edges);
+                    var block = z.Slice((long)m * perSnapshot * cols, perSnapshot * cols);
+                    HamiltonRows.FillSnapshot(features, Snap(data, m, edges), data.DqOf(m), data.DpOf(m), wq, wp,
+                        block, u.AsSpan(m * perSnapshot, perSnapshot), ws);
+                    AddColumnSumSquares(block, cols, sums);
+                }
             }
         });
-        var sums = workerSums[0];
-        for (int w = 1; w < denseThreads; w++) System.Numerics.Tensors.TensorPrimitives.Add(sums, workerSums[w], sums);
+        var derivativeSums = new double[cols];
+        foreach (var partial in groupSums) System.Numerics.Tensors.TensorPrimitives.Add(derivativeSums, partial, derivativeSums);
+        var allSums = (double[])derivativeSums.Clone();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(anchorRow, anchorRow, allSums, allSums);
         anchorRow.CopyTo(z.Slice((long)(rows - 1) * cols, cols));
         u[rows - 1] = anchorRhs;
-        return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = sums, Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
+        return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = derivativeSums, ColumnSumSquares = allSums,
+                                     Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
                                      BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads, LeadingBlock = LeadingBlockOf(features) };
     }
+
+    /// <summary>
+    /// Fixed snapshot groups of the dense path's column sums (fewer when there are fewer snapshots): workers take whole
+    /// groups, so the partials do not depend on the worker count; 64 keep up to 64 workers busy.
+    /// </summary>
+    internal const int ColumnSumGroups = 64;
 
     /// <summary>The widest block whose features depend on both q and p (see <see cref="AssembledSystem.LeadingBlock"/>), or null.</summary>
     internal static ColumnBlock? LeadingBlockOf(IFeatureMap features) =>

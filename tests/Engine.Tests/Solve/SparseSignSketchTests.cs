@@ -41,6 +41,42 @@ public sealed class SparseSignSketchTests
         Assert.That(plus, Is.InRange(0.45, 0.55));
     }
 
+    [Test]
+    public void EachRowDrawsFromItsOwnStream()
+    {
+        // Rows are drawn in parallel chunks when there are many: row i must not depend on how many rows there are or on
+        // which thread drew it, and another seed must give another embedding.
+        const int s = 977;
+        var (few, fewSigns, zeta) = SparseSignSketch.Embedding(300, s, seed: 5);
+        var (many, manySigns, _) = SparseSignSketch.Embedding(50_000, s, seed: 5);
+        Assert.That(many.AsSpan(0, few.Length).ToArray(), Is.EqualTo(few).AsCollection);
+        Assert.That(manySigns.AsSpan(0, fewSigns.Length).ToArray(), Is.EqualTo(fewSigns).AsCollection);
+        var (again, againSigns, _) = SparseSignSketch.Embedding(50_000, s, seed: 5);
+        Assert.That(again, Is.EqualTo(many).AsCollection);
+        Assert.That(againSigns, Is.EqualTo(manySigns).AsCollection);
+        var (other, _, _) = SparseSignSketch.Embedding(300, s, seed: 6);
+        Assert.That(other.Zip(few).Count(p => p.First == p.Second), Is.LessThan(few.Length / 20), "another seed, another embedding");
+        Assert.That(zeta, Is.EqualTo(SketchPreconditioned.NonzerosPerRow));
+    }
+
+    [Test]
+    public void TargetsCoverTheSketchRowsUniformly()
+    {
+        // Every sketch row receives rows·ζ/s nonzeros on average; a biased map from the random bits to [0, s) (or a
+        // stream that repeats) would leave some far from it. Poisson counts: 6 standard deviations is a loose bound.
+        const int rows = 60_000, s = 1_000;
+        var (target, sign, zeta) = SparseSignSketch.Embedding(rows, s, seed: 812);
+        var counts = new int[s];
+        foreach (int k in target) counts[k]++;
+        double mean = (double)rows * zeta / s, bound = 6 * Math.Sqrt(mean);
+        Assert.That(counts.Min(), Is.GreaterThan(mean - bound));
+        Assert.That(counts.Max(), Is.LessThan(mean + bound));
+        // Signs are balanced within each sketch row's share too, not only overall.
+        var net = new double[s];
+        for (int e = 0; e < target.Length; e++) net[target[e]] += sign[e];
+        Assert.That(net.Max(Math.Abs), Is.LessThan(6 * Math.Sqrt(mean)));
+    }
+
     [TestCase(1)]
     [TestCase(16)]
     [TestCase(37)]   // two full panels and a 5-wide tail

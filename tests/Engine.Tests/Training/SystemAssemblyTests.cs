@@ -110,9 +110,29 @@ public class SystemAssemblyTests
         Assert.That(two.Workers, Is.EqualTo(2));
         Assert.That(two.Z!.Span.ToArray(), Is.EqualTo(one.Z!.Span.ToArray()).AsCollection);
         Assert.That(two.U, Is.EqualTo(one.U).AsCollection);
-        // The column sums (a diagnostic of undetermined blocks) add the workers' partials: equal to rounding, not in bits.
-        for (int j = 0; j < one.Cols; j++)
-            Assert.That(two.DerivativeColumnSumSquares[j], Is.EqualTo(one.DerivativeColumnSumSquares[j]).Within(1e-12).Percent, $"column {j}");
+        // The column sums (the solvers' equilibration) add fixed snapshot groups' partials in group order: the same bits too.
+        Assert.That(two.DerivativeColumnSumSquares, Is.EqualTo(one.DerivativeColumnSumSquares).AsCollection);
+        Assert.That(two.ColumnSumSquares, Is.EqualTo(one.ColumnSumSquares).AsCollection);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public void DenseColumnSumsAreThoseOfZWithItsAnchorRow(int threads)
+    {
+        var data = Lj.Value;
+        var s = Sampled(data, Pair);
+        using var system = Assemble(data, s, Pair with { Solver = SolverKind.Gelsd, Threads = threads });
+        var z = system.Z!.Span;
+        var expected = new double[system.Cols];
+        ColumnEquilibration.ColumnSumSquares(z, system.Rows, system.Cols, expected);
+        Assert.That(MaxRelativeDifference(system.ColumnSumSquares!, expected), Is.LessThan(1e-13));
+        // Without the anchor row (the last): the derivative rows alone.
+        var derivative = new double[system.Cols];
+        ColumnEquilibration.ColumnSumSquares(z[..((system.Rows - 1) * system.Cols)], system.Rows - 1, system.Cols, derivative);
+        Assert.That(MaxRelativeDifference(system.DerivativeColumnSumSquares, derivative), Is.LessThan(1e-13));
+        double[] anchor = z.Slice((system.Rows - 1) * system.Cols, system.Cols).ToArray();
+        Assert.That(Enumerable.Range(0, system.Cols).Any(j => anchor[j] != 0 && system.ColumnSumSquares![j] != system.DerivativeColumnSumSquares[j]),
+            "the anchor row adds to the equilibration's sums");
     }
 
     [Test]
