@@ -55,6 +55,10 @@ internal static unsafe partial class Interop
         internal static partial int Dormrz(int layout, byte side, byte trans, int m, int n, int k, int l, double* a, int lda,
             double* tau, double* c, int ldc);
 
+        /// <summary>Overwrites the m × n A (m ≥ n ≥ k) with the first n columns of Q = H(1)···H(k) from dgeqrf's reflectors in A and tau.</summary>
+        [LibraryImport(Library, EntryPoint = "LAPACKE_dorgqr")]
+        internal static partial int Dorgqr(int layout, int m, int n, int k, double* a, int lda, double* tau);
+
         /// <summary>C = op(Q)·C (side 'L') or C·op(Q) ('R') with Q the product of k reflectors from dgeqrf/dgeqp3; trans 'N' or 'T'.</summary>
         [LibraryImport(Library, EntryPoint = "LAPACKE_dormqr")]
         internal static partial int Dormqr(int layout, byte side, byte trans, int m, int n, int k, double* a, int lda,

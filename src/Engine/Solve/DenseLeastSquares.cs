@@ -50,20 +50,27 @@ public static class DenseLeastSquares
     /// themselves, such as the graph HGN's message block. They are factored first, and when they prove well conditioned
     /// only the remaining columns go through the pivoted QR (see <c>SketchPreconditioned.Factor</c>); otherwise the hint
     /// changes nothing but the order of the factorization. Null: no hint.</param>
+    /// <param name="compressible">Sketch (and Auto when it sketches), without a ridge: column blocks expected to be
+    /// numerically of low rank, such as the graph HGN's node and edge encoders. Each is replaced in the sketch by its
+    /// directions whose singular values lie above 0.1·rcond times the largest column norm before the joint QR, so the
+    /// QR is narrower; the solution stays the minimum-norm one over the directions kept (see <c>BlockCompression</c>).
+    /// Null or empty: none.</param>
     /// <returns>The solution and its diagnostics; the residual is ‖A x − b‖₂ computed from A, without the ridge term.</returns>
     /// <exception cref="RankDeficientSystemException">Every column of A is zero, or (Cholesky) the normal equations are singular at this ridge.</exception>
     /// <exception cref="InvalidInputException">A or b hold NaN/Inf, or rcond/ridge are out of range.</exception>
     public static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
-        double rcond = 1e-13, double ridge = 0, int seed = 0, double tolerance = SketchTolerance, ColumnBlock? leading = null) =>
-        Solve(a, rows, cols, b, kind, rcond, ridge, seed, tolerance, leading, columnSumSquares: null);
+        double rcond = 1e-13, double ridge = 0, int seed = 0, double tolerance = SketchTolerance, ColumnBlock? leading = null,
+        IReadOnlyList<ColumnBlock>? compressible = null) =>
+        Solve(a, rows, cols, b, kind, rcond, ridge, seed, tolerance, leading, columnSumSquares: null, compressible);
 
     /// <summary>
-    /// <see cref="Solve(ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, SolverKind, double, double, int, double, ColumnBlock?)"/>
+    /// <see cref="Solve(ReadOnlySpan{double}, int, int, ReadOnlySpan{double}, SolverKind, double, double, int, double, ColumnBlock?, IReadOnlyList{ColumnBlock})"/>
     /// with A's squared column norms given by a caller that formed them while it wrote A (the training assembly), so the
     /// equilibration does not read A again. They must be A's, to rounding; null computes them here.
     /// </summary>
     internal static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b, SolverKind kind,
-        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares)
+        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares,
+        IReadOnlyList<ColumnBlock>? compressible = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(cols, 1);
@@ -94,8 +101,9 @@ public static class DenseLeastSquares
         {
             SolverKind.Gelsd or SolverKind.Qr => SolveOrthogonal(a, rows, cols, b, kind, rcond, ridge, columnSumSquares),
             SolverKind.Cholesky => SolveCholesky(a, rows, cols, b, ridge),
-            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed, tolerance, leading: leading, columnSumSquares: columnSumSquares),
-            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed, tolerance, leading, columnSumSquares),
+            SolverKind.Sketch => SketchPreconditioned.Solve(a, rows, cols, b, rcond, ridge, seed, tolerance, leading: leading,
+                columnSumSquares: columnSumSquares, compressible: compressible),
+            SolverKind.Auto => SolveAuto(a, rows, cols, b, rcond, ridge, seed, tolerance, leading, columnSumSquares, compressible),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown solver."),
         };
         return report with { RhsNorm = bnorm };
@@ -103,10 +111,11 @@ public static class DenseLeastSquares
 
     // The rule and its reasons are in SolverChoice.
     private static SolveReport SolveAuto(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
-        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares)
+        double rcond, double ridge, int seed, double tolerance, ColumnBlock? leading, double[]? columnSumSquares,
+        IReadOnlyList<ColumnBlock>? compressible)
     {
         if (!SolverChoice.PrefersSketch(rows, cols)) return SolveOrthogonal(a, rows, cols, b, SolverKind.Gelsd, rcond, ridge, columnSumSquares);
-        using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed, leading, columnSumSquares);
+        using var f = SketchPreconditioned.Factor(a, rows, cols, b, rcond, ridge, seed, leading, columnSumSquares, compressible);
         if (SolverChoice.PrefersGram(f)) return SolveCholesky(a, rows, cols, b, ridge);
         return SketchPreconditioned.Iterate(f, a, rows, cols, b, ridge, tolerance, SketchPreconditioned.DefaultMaxIterations);
     }

@@ -26,7 +26,11 @@ namespace Engine.Solve;
 /// R, which cost 0.8 s of a 1,409-column solve against about 0.2 s (perf/RESULTS.md). Given a leading block of
 /// columns that are well conditioned among themselves (the graph HGN's message block, the caller's hint), those
 /// columns are factored first and, once their triangle R₁₁ proves well conditioned, only the trailing block R₂₂ is
-/// pivoted: 385 of 1,409 columns on the default lattice, 0.15 s less, the same rank (<see cref="TrailingPivotingApplies"/>).</item>
+/// pivoted: 385 of 1,409 columns on the default lattice, 0.15 s less, the same rank (<see cref="TrailingPivotingApplies"/>).
+/// Before the QR, column blocks the caller names as nearly dependent (the graph HGN's node and edge encoders) are
+/// replaced by orthonormal bases of their directions far above the cut (<see cref="BlockCompression"/>): x = D E y with
+/// E orthonormal, so the solution stays the minimum-norm one over what is kept, and the QR narrows from 1,409 to 1,230
+/// columns on the default lattice.</item>
 /// <item>CGLS on min ‖A P z − b‖ started from the sketch-and-solve solution z₀ = (Q'ᵀ Qᵀ S b)[0..r) (the warm start
 /// keeps the method accurate on ill-conditioned systems), with each iteration's AᵀA·(P p) formed in one fused pass
 /// over A (<see cref="FusedNormalPass"/>). It stops when ‖(AP)ᵀ r‖ ≤ tol·‖AP‖·‖r‖, which bounds the residual's excess
@@ -66,6 +70,16 @@ internal static class SketchPreconditioned
     /// </summary>
     internal const double PivotOverestimate = 3;
 
+    /// <summary>
+    /// How far below the joint rank cut (<see cref="PivotOverestimate"/>·rcond·|R'₁₁|) a compressible block's directions
+    /// must lie for <see cref="BlockCompression"/> to drop them: 30, so the block cutoff is 0.1·rcond·|R'₁₁|. A unit
+    /// direction v it drops has ‖S A D v‖ at most about twice that (the small sketch's distortion), so its overlap with
+    /// any right singular direction of the joint problem above the joint cut is at most about 1/15. On the default
+    /// lattice the node block keeps 82 of 128 directions and the edge block 123 of 256; their singular values put 75
+    /// and 110 above the joint cut, 80 and 117 above the block cutoff.
+    /// </summary>
+    internal const double CompressionMargin = 30;
+
     /// <summary>Stopping tolerance on ‖(AP)ᵀr‖ / (‖AP‖‖r‖) (see <see cref="DenseLeastSquares.SketchTolerance"/>).</summary>
     internal const double DefaultTolerance = DenseLeastSquares.SketchTolerance;
 
@@ -88,23 +102,28 @@ internal static class SketchPreconditioned
         /// <summary>The sketch buffer, whose first Rank·Nk doubles hold <see cref="Trapezoid"/>.</summary>
         public required HugePageBuffer Storage { get; init; }
         public required int Nk { get; init; }
+        /// <summary>Columns of the factored sketch: <see cref="Nk"/>, or fewer after <see cref="Compression"/>.</summary>
+        public required int Width { get; init; }
+        /// <summary>E, when nearly dependent blocks were compressed (<see cref="BlockCompression"/>); null when not.</summary>
+        public BlockCompression? Compression { get; init; }
         public required int[] Kept { get; init; }
         public required double[] Scale { get; init; }
         /// <summary>Kept columns r (the numerical rank of the sketch).</summary>
         public required int Rank { get; init; }
-        /// <summary>Π: index into <see cref="Kept"/> of column k of the pivoted R', k &lt; Nk.</summary>
+        /// <summary>Π: column of the (compressed) sketch that is column k of the pivoted R', k &lt; <see cref="Width"/>;
+        /// without compression an index into <see cref="Kept"/>.</summary>
         public required int[] Pivot { get; init; }
         /// <summary>
-        /// [R'₁₁ R'₁₂] = [T 0]·W reduced by dtzrzf, column-major [Rank, Nk]: T (upper triangular) in the first Rank
+        /// [R'₁₁ R'₁₂] = [T 0]·W reduced by dtzrzf, column-major [Rank, Width]: T (upper triangular) in the first Rank
         /// columns, W's reflectors in the rest and in <see cref="ReflectorScales"/>. Only the upper trapezoid is defined.
         /// </summary>
-        public Span<double> Trapezoid => Storage.Slice(0, Rank * Nk);
+        public Span<double> Trapezoid => Storage.Slice(0, Rank * Width);
         /// <summary>tau of W's Rank reflectors (unused when Rank = Nk, where W = I).</summary>
         public required double[] ReflectorScales { get; init; }
         /// <summary>The sketch-and-solve solution in the preconditioned coordinates, length Rank.</summary>
         public required double[] WarmStart { get; init; }
         public required int SketchRows { get; init; }
-        /// <summary>Columns that went through the pivoted QR: Nk, or the trailing block's width when the leading block
+        /// <summary>Columns that went through the pivoted QR: Width, or the trailing block's width when the leading block
         /// proved well conditioned (<see cref="TrailingPivotingApplies"/>).</summary>
         public required int PivotedColumns { get; init; }
         /// <summary>Wall-clock seconds of <see cref="Factor"/>.</summary>
@@ -121,9 +140,9 @@ internal static class SketchPreconditioned
     /// <summary>Sketch, factor and solve; inputs validated by <c>DenseLeastSquares.Solve</c>.</summary>
     internal static SolveReport Solve(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
         double rcond, double ridge, int seed, double tolerance = DefaultTolerance, int maxIterations = DefaultMaxIterations,
-        ColumnBlock? leading = null, double[]? columnSumSquares = null)
+        ColumnBlock? leading = null, double[]? columnSumSquares = null, IReadOnlyList<ColumnBlock>? compressible = null)
     {
-        using Factorization f = Factor(a, rows, cols, b, rcond, ridge, seed, leading, columnSumSquares);
+        using Factorization f = Factor(a, rows, cols, b, rcond, ridge, seed, leading, columnSumSquares, compressible);
         return Iterate(f, a, rows, cols, b, ridge, tolerance, maxIterations);
     }
 
@@ -131,10 +150,13 @@ internal static class SketchPreconditioned
     /// Steps 1–2: equilibrate, sketch, QR of the sketch, pivoted QR of its R, truncate. <paramref name="leading"/>
     /// names columns expected to be well conditioned among themselves (the graph HGN's message block): they are put
     /// first, and when their triangle R₁₁ proves well conditioned only the trailing block R₂₂ is pivoted
-    /// (<see cref="TrailingPivotingApplies"/>).
+    /// (<see cref="TrailingPivotingApplies"/>). <paramref name="compressible"/> names column blocks expected to be
+    /// numerically of low rank (the graph HGN's node and edge encoders): each is replaced in the sketch by its
+    /// significant directions before the joint QR (<see cref="BlockCompression"/>; not with a ridge, whose rows are exact).
     /// </summary>
     internal static Factorization Factor(ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
-        double rcond, double ridge, int seed, ColumnBlock? leading = null, double[]? columnSumSquares = null)
+        double rcond, double ridge, int seed, ColumnBlock? leading = null, double[]? columnSumSquares = null,
+        IReadOnlyList<ColumnBlock>? compressible = null)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (kept, scale, nk) = ColumnEquilibration.ForDense(a, rows, cols, columnSumSquares);
@@ -151,44 +173,58 @@ internal static class SketchPreconditioned
         // Column-major [S A D, S b] with the ridge rows √λ I (exact, not sketched) below the sketch. The buffer goes to
         // the Factorization, which keeps the trapezoid in it; on failure it is freed here.
         var sketch = new HugePageBuffer((long)ld * (nk + 1));
-        try { return FactorInto(sketch, a, rows, cols, b, kept, scale, nk, leadingKept, s, ld, exact, rcond, ridge, seed, started); }
+        List<ColumnBlock> blocks = ridge > 0 || compressible is null ? [] : PositionsOf(compressible, kept, nk, leadingKept, cols);
+        try { return FactorInto(sketch, a, rows, cols, b, kept, scale, nk, leadingKept, s, ld, exact, rcond, ridge, seed, blocks, started); }
         catch { sketch.Dispose(); throw; }
     }
 
     private static unsafe Factorization FactorInto(HugePageBuffer sketch, ReadOnlySpan<double> a, int rows, int cols, ReadOnlySpan<double> b,
-        int[] kept, double[] scale, int nk, int leadingKept, int s, int ld, bool exact, double rcond, double ridge, int seed, long started)
+        int[] kept, double[] scale, int nk, int leadingKept, int s, int ld, bool exact, double rcond, double ridge, int seed,
+        List<ColumnBlock> compressible, long started)
     {
         Span<double> w = sketch.Span;
         int ridgeRows = ld - s;
         if (exact) SparseSignSketch.CopyExact(a, rows, cols, b, kept, scale, nk, w, ld);
         else SparseSignSketch.Apply(a, rows, cols, b, kept, scale, nk, s, seed, w, ld);
+        BlockCompression? compression = null;
+        double columnScale = 0;             // the largest column norm of the sketch: |R'₁₁| of the whole pivoted QR
+        if (compressible.Count > 0)
+        {
+            for (int j = 0; j < nk; j++) columnScale = Math.Max(columnScale, TensorPrimitives.Norm(w.Slice(j * ld, ld)));
+            compression = BlockCompression.Compress(w, ld, nk, compressible, rcond * PivotOverestimate * columnScale / CompressionMargin, seed + 1);
+        }
+        // n: the columns factored from here on, nk or fewer after compression; the right-hand side is column n.
+        int n = compression?.Compressed ?? nk;
         if (ridge > 0)
         {
             double sqrtRidge = Math.Sqrt(ridge);
-            for (int k = 0; k <= nk; k++) w.Slice(k * ld + s, ridgeRows).Clear();
-            for (int k = 0; k < nk; k++) w[k * ld + s + k] = sqrtRidge;
+            for (int k = 0; k <= n; k++) w.Slice(k * ld + s, ridgeRows).Clear();
+            for (int k = 0; k < n; k++) w[k * ld + s + k] = sqrtRidge;
         }
 
-        int p = Math.Min(ld, nk);            // rows of R (upper trapezoidal p × nk)
-        var tau = new double[Math.Min(ld, nk + 1)];
+        int p = Math.Min(ld, n);             // rows of R (upper trapezoidal p × n)
+        var tau = new double[Math.Min(ld, n + 1)];
         var c = new double[p];
-        var jpvt = new int[nk];              // 0: every column free to pivot
+        var jpvt = new int[n];               // 0: every column free to pivot
         var tau2 = new double[p];
         double r11;                          // |R'₁₁|: the largest column norm of R, the scale of the rank cut
-        int pivotedColumns = nk;
+        int pivotedColumns = n;
         fixed (double* pw = w, pt = tau, pc = c, pt2 = tau2)
         fixed (int* pj = jpvt)
         {
-            LapackException.ThrowIfFailed(Lapacke.Dgeqrf(Lapacke.ColMajor, ld, nk + 1, pw, ld, pt));
+            LapackException.ThrowIfFailed(Lapacke.Dgeqrf(Lapacke.ColMajor, ld, n + 1, pw, ld, pt));
             // c = (Qᵀ S b)[0..p): the top of R's last column. R stays in the top p rows of the sketch (no copy into fresh
             // memory, whose first touch costs more than the copy): the reflectors below its diagonal are cleared there.
-            for (int i = 0; i < p; i++) c[i] = w[nk * ld + i];
+            for (int i = 0; i < p; i++) c[i] = w[n * ld + i];
             for (int j = 0; j < p; j++) w.Slice(j * ld + j + 1, p - j - 1).Clear();
-            if (TrailingPivotingApplies(w, ld, p, nk, leadingKept, rcond, out r11))
+            // With compression, |R'₁₁| is still the uncompressed columns' scale: a compressed column S A D v can be as
+            // long as the block's largest singular value, and the cut must not move with it.
+            double knownScale = compression is null ? 0 : columnScale;
+            if (TrailingPivotingApplies(w, ld, p, n, leadingKept, rcond, knownScale, out r11))
             {
-                pivotedColumns = nk - leadingKept;
+                pivotedColumns = n - leadingKept;
                 // R = [R₁₁ R₁₂; 0 R₂₂] with R₁₁ well conditioned: R₂₂ Π₂ = Q₂ R₂₂', R₁₂ ← R₁₂ Π₂, c₂ ← Q₂ᵀ c₂.
-                int n1 = leadingKept, m2 = p - n1, n2 = nk - n1;
+                int n1 = leadingKept, m2 = p - n1, n2 = n - n1;
                 for (int k = 0; k < n1; k++) jpvt[k] = k + 1;
                 if (m2 > 0)
                 {
@@ -202,14 +238,14 @@ internal static class SketchPreconditioned
                     PermuteColumns(w, ld, n1, n1, trailingPivot);
                     for (int k = 0; k < n2; k++) jpvt[n1 + k] = n1 + trailingPivot[k];
                 }
-                else for (int k = n1; k < nk; k++) jpvt[k] = k + 1;
+                else for (int k = n1; k < n; k++) jpvt[k] = k + 1;
             }
             else
             {
                 // R Π = Q' R', then c ← Q'ᵀ c.
-                LapackException.ThrowIfFailed(Lapacke.Dgeqp3(Lapacke.ColMajor, p, nk, pw, ld, pj, pt2));
+                LapackException.ThrowIfFailed(Lapacke.Dgeqp3(Lapacke.ColMajor, p, n, pw, ld, pj, pt2));
                 LapackException.ThrowIfFailed(Lapacke.Dormqr(Lapacke.ColMajor, (byte)'L', (byte)'T', p, 1, p, pw, ld, pt2, pc, p));
-                r11 = Math.Abs(w[0]);
+                r11 = compression is null ? Math.Abs(w[0]) : columnScale;
             }
         }
         Span<double> r = w;                  // R' in the top p rows, leading dimension ld
@@ -224,22 +260,22 @@ internal static class SketchPreconditioned
         // solution of the truncated problem as in dgelsy, instead of the basic solution on the chosen columns alone,
         // whose coefficients grow like 1/|R'_rr| and make the energy's rounding noise visible in finite differences.
         // They are packed in place to leading dimension rank: column j moves from j·ld to j·rank ≤ j·ld, so every element
-        // is read before anything lands on it. (A fresh rank × nk array cost 40 ms of first-touch page faults at 1,409
+        // is read before anything lands on it. (A fresh rank × n array cost 40 ms of first-touch page faults at 1,409
         // columns, more than the rest of this step.) Below the diagonal the packed columns hold leftovers, which no
         // routine below reads.
-        for (int j = 0; j < nk; j++)
+        for (int j = 0; j < n; j++)
         {
             int top = Math.Min(j, rank - 1);
             for (int i = 0; i <= top; i++) r[j * rank + i] = r[j * ld + i];
         }
-        Span<double> trapezoid = r[..(rank * nk)];
+        Span<double> trapezoid = r[..(rank * n)];
         var reflectorScales = new double[rank];
-        var pivot = new int[nk];
-        for (int k = 0; k < nk; k++) pivot[k] = jpvt[k] - 1;
+        var pivot = new int[n];
+        for (int k = 0; k < n; k++) pivot[k] = jpvt[k] - 1;
         double kept1, full1 = double.PositiveInfinity;
         fixed (double* ptri = trapezoid, prs = reflectorScales)
         {
-            if (rank < nk) LapackException.ThrowIfFailed(Lapacke.Dtzrzf(Lapacke.ColMajor, rank, nk, ptri, rank, prs));
+            if (rank < n) LapackException.ThrowIfFailed(Lapacke.Dtzrzf(Lapacke.ColMajor, rank, n, ptri, rank, prs));
             double rc;
             LapackException.ThrowIfFailed(Lapacke.Dtrcon(Lapacke.ColMajor, (byte)'1', (byte)'U', (byte)'N', rank, ptri, rank, &rc));
             kept1 = 1.0 / rc;
@@ -247,7 +283,7 @@ internal static class SketchPreconditioned
         }
         return new Factorization
         {
-            Storage = sketch, Nk = nk, Kept = kept, Scale = scale, Rank = rank, Pivot = pivot, ReflectorScales = reflectorScales,
+            Storage = sketch, Nk = nk, Width = n, Compression = compression, Kept = kept, Scale = scale, Rank = rank, Pivot = pivot, ReflectorScales = reflectorScales,
             WarmStart = c.AsSpan(0, rank).ToArray(), SketchRows = s, KeptCondition = kept1, FullCondition = full1, PivotedColumns = pivotedColumns,
             Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
@@ -271,11 +307,12 @@ internal static class SketchPreconditioned
     /// it first leaves a 385-column R₂₂ to pivot. <paramref name="r11"/> is the largest column norm of R, what the
     /// whole pivoted QR's |R'₁₁| would be.
     /// </summary>
-    private static unsafe bool TrailingPivotingApplies(Span<double> w, int ld, int p, int nk, int n1, double rcond, out double r11)
+    private static unsafe bool TrailingPivotingApplies(Span<double> w, int ld, int p, int nk, int n1, double rcond, double knownScale, out double r11)
     {
-        r11 = 0;
+        r11 = knownScale;
         if (n1 <= 0 || n1 >= nk || n1 > p) return false;
-        for (int j = 0; j < nk; j++) r11 = Math.Max(r11, TensorPrimitives.Norm(w.Slice(j * ld, Math.Min(j + 1, p))));
+        if (!(knownScale > 0))
+            for (int j = 0; j < nk; j++) r11 = Math.Max(r11, TensorPrimitives.Norm(w.Slice(j * ld, Math.Min(j + 1, p))));
         double cut = rcond * PivotOverestimate * r11;
         for (int k = 0; k < n1; k++)
             if (!(Math.Abs(w[k * ld + k]) > LeadingConditionMargin * cut)) return false;
@@ -309,6 +346,31 @@ internal static class SketchPreconditioned
         reorderedKept.CopyTo(kept, 0);
         reorderedScale.CopyTo(scale, 0);
         return reorderedKept.Count(Inside);
+    }
+
+    /// <summary>
+    /// The positions among the kept columns (in <paramref name="kept"/>'s order, past the leading block) of each block's
+    /// kept columns, ascending; a block that names columns outside A is refused. The trailing kept columns are in
+    /// ascending column order, so each block's positions are contiguous.
+    /// </summary>
+    private static List<ColumnBlock> PositionsOf(IReadOnlyList<ColumnBlock> blocks, int[] kept, int nk, int leadingKept, int cols)
+    {
+        var positions = new List<ColumnBlock>();
+        foreach (ColumnBlock block in blocks.OrderBy(b => b.Start))
+        {
+            if (block.Start < 0 || block.Count < 0 || (long)block.Start + block.Count > cols)
+                throw new ArgumentOutOfRangeException(nameof(blocks), block, $"a compressible block must lie within the {cols} columns");
+            int first = -1, count = 0;
+            for (int k = leadingKept; k < nk; k++)
+                if (kept[k] >= block.Start && kept[k] < block.Start + block.Count)
+                {
+                    if (first < 0) first = k;
+                    count++;
+                }
+            if (count > 0 && (positions.Count == 0 || first >= positions[^1].Start + positions[^1].Count))
+                positions.Add(new ColumnBlock(first, count));
+        }
+        return positions;
     }
 
     /// <summary>Step 3: CGLS on the preconditioned operator from the warm start, then x = P z and the exact residual.</summary>
@@ -390,26 +452,36 @@ internal static class SketchPreconditioned
     }
 
     /// <summary>
-    /// P = D Π Wᵀ [T⁻¹; 0] from the factorization, mapping z (length r) to x (length cols, zero outside the kept
-    /// columns), and its transpose; each one triangular solve on r values (dtrsv, 0.2 ms at r = 1,209) and one
-    /// application of W's reflectors (<see cref="TrailingReflectors"/>, about 4·r·(Nk − r) flops).
+    /// P = D E Π Wᵀ [T⁻¹; 0] from the factorization (E = I without <see cref="BlockCompression"/>), mapping z (length r)
+    /// to x (length cols, zero outside the kept columns), and its transpose; each one triangular solve on r values
+    /// (dtrsv, 0.2 ms at r = 1,209), one application of W's reflectors (<see cref="TrailingReflectors"/>, about
+    /// 4·r·(Width − r) flops) and, with compression, one small dgemv per compressed block.
     /// </summary>
     private sealed unsafe class Preconditioner(Factorization f)
     {
-        private readonly double[] _t = new double[f.Nk];
-        private readonly TrailingReflectors _w = new(f.Trapezoid, f.ReflectorScales, f.Rank, f.Nk);
+        private readonly double[] _t = new double[f.Width];
+        private readonly double[] _y = f.Compression is null ? [] : new double[f.Width];
+        private readonly double[] _u = f.Compression is null ? [] : new double[f.Nk];
+        private readonly TrailingReflectors _w = new(f.Trapezoid, f.ReflectorScales, f.Rank, f.Width);
 
         /// <summary>x = P z (x is overwritten, length cols).</summary>
         public void Apply(ReadOnlySpan<double> z, Span<double> x)
         {
-            int r = f.Rank, nk = f.Nk;
+            int r = f.Rank, n = f.Width;
             z.CopyTo(_t);
-            Array.Clear(_t, r, nk - r);
+            Array.Clear(_t, r, n - r);
             fixed (double* pt = _t, ptri = f.Trapezoid)
                 OpenBlas.Dtrsv(OpenBlas.ColMajor, OpenBlas.Upper, OpenBlas.NoTrans, OpenBlas.NonUnit, r, ptri, r, pt, 1);
             _w.ApplyTranspose(_t);
             x.Clear();
-            for (int k = 0; k < nk; k++)
+            if (f.Compression is { } e)
+            {
+                for (int k = 0; k < n; k++) _y[f.Pivot[k]] = _t[k];
+                e.Expand(_y, _u);
+                for (int j = 0; j < f.Nk; j++) x[f.Kept[j]] = f.Scale[j] * _u[j];
+                return;
+            }
+            for (int k = 0; k < n; k++)
             {
                 int j = f.Pivot[k];
                 x[f.Kept[j]] = f.Scale[j] * _t[k];
@@ -419,12 +491,19 @@ internal static class SketchPreconditioned
         /// <summary>z = Pᵀ g (z is overwritten, length r).</summary>
         public void ApplyTranspose(ReadOnlySpan<double> g, Span<double> z)
         {
-            int r = f.Rank, nk = f.Nk;
-            for (int k = 0; k < nk; k++)
+            int r = f.Rank, n = f.Width;
+            if (f.Compression is { } e)
             {
-                int j = f.Pivot[k];
-                _t[k] = f.Scale[j] * g[f.Kept[j]];
+                for (int j = 0; j < f.Nk; j++) _u[j] = f.Scale[j] * g[f.Kept[j]];
+                e.Reduce(_u, _y);
+                for (int k = 0; k < n; k++) _t[k] = _y[f.Pivot[k]];
             }
+            else
+                for (int k = 0; k < n; k++)
+                {
+                    int j = f.Pivot[k];
+                    _t[k] = f.Scale[j] * g[f.Kept[j]];
+                }
             _w.Apply(_t);
             fixed (double* pt = _t, ptri = f.Trapezoid)
                 OpenBlas.Dtrsv(OpenBlas.ColMajor, OpenBlas.Upper, OpenBlas.Trans, OpenBlas.NonUnit, r, ptri, r, pt, 1);

@@ -46,9 +46,17 @@ public sealed class AssembledSystem : IDisposable
     /// </summary>
     public ColumnBlock? LeadingBlock { get; init; }
 
+    /// <summary>
+    /// The feature blocks the sketch solver compresses to their significant directions before its joint QR
+    /// (<c>DenseLeastSquares.Solve</c>'s compressible hint): with a leading block, every other block, features of one
+    /// scalar each in the graph HGNs (the node encoder's kinetic energy, the edge encoder's distance) and so numerically
+    /// of low rank. Empty without a leading block.
+    /// </summary>
+    public IReadOnlyList<ColumnBlock> CompressibleBlocks { get; init; } = [];
+
     public SolveReport Solve(TrainingOptions o) => Normal is not null
         ? Normal.Solve(o.Ridge)
-        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, ridge: 0, o.Seed, o.SolverTolerance, LeadingBlock, ColumnSumSquares);
+        : DenseLeastSquares.Solve(Z!.Span, Rows, Cols, U!, Solver, o.Rcond, ridge: 0, o.Seed, o.SolverTolerance, LeadingBlock, ColumnSumSquares, CompressibleBlocks);
 
     public void Dispose() => Z?.Dispose();
 }
@@ -154,7 +162,7 @@ public static class SystemAssembly
         u[rows - 1] = anchorRhs;
         return new AssembledSystem { Z = z, U = u, Solver = solver, DerivativeColumnSumSquares = derivativeSums, ColumnSumSquares = allSums,
                                      Rows = rows, Cols = cols, AnchorEnergy = h0, AnchorFromData = fromData,
-                                     BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads, LeadingBlock = LeadingBlockOf(features) };
+                                     BlockCount = data.Snapshots, MaxBlockRows = perSnapshot, Workers = denseThreads, LeadingBlock = LeadingBlockOf(features), CompressibleBlocks = CompressibleBlocksOf(features) };
     }
 
     /// <summary>
@@ -168,6 +176,12 @@ public static class SystemAssembly
         features.Blocks.Where(b => b.DependsOn == FeatureDependence.Both && b.Count > 0).MaxBy(b => b.Count) is { } block
             ? new ColumnBlock(block.Start, block.Count)
             : null;
+
+    /// <summary>The blocks other than the leading one (see <see cref="AssembledSystem.CompressibleBlocks"/>), or none without a leading block.</summary>
+    internal static IReadOnlyList<ColumnBlock> CompressibleBlocksOf(IFeatureMap features) =>
+        LeadingBlockOf(features) is { } leading
+            ? [.. features.Blocks.Where(b => b.Count > 0 && b.Start != leading.Start).Select(b => new ColumnBlock(b.Start, b.Count))]
+            : [];
 
     /// <summary>
     /// Gram width from which the streamed path's cost is the dsyrk update rather than the rows: there one worker with

@@ -130,6 +130,51 @@ public sealed class SketchPreconditionedTests
     }
 
     [Test]
+    public void CompressingTheSmoothBlockKeepsTheRankResidualPredictionsAndMinimumNorm()
+    {
+        const int m = 6000, well = 100, smooth = 60, n = well + smooth;
+        var (a, b) = BlockSystem(m, well, smooth, seed: 663);
+        var leading = new ColumnBlock(smooth, well);
+        ColumnBlock[] compressible = [new ColumnBlock(0, smooth)];
+
+        using var plain = SketchPreconditioned.Factor(a, m, n, b, 1e-13, 0, 0, leading);
+        using var compressed = SketchPreconditioned.Factor(a, m, n, b, 1e-13, 0, 0, leading, compressible: compressible);
+        Assert.That(plain.Compression, Is.Null);
+        Assert.That(compressed.Compression, Is.Not.Null);
+        Assert.That(compressed.Width, Is.LessThan(n - 10), "the smooth block loses its negligible directions before the QR");
+        Assert.That(compressed.Nk, Is.EqualTo(n));
+        Assert.That(compressed.Rank, Is.InRange(plain.Rank - 2, plain.Rank + 2), "about the same numerical rank");
+        Assert.That(compressed.FullCondition, Is.EqualTo(double.PositiveInfinity), "not full rank: the Gram route stays closed");
+
+        SolveReport gelsd = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Gelsd);
+        SolveReport without = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, tolerance: SolveAssert.TightTolerance, leading: leading);
+        SolveReport with = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, tolerance: SolveAssert.TightTolerance, leading: leading,
+            compressible: compressible);
+        SolveAssert.ScalarsClose(without.RelativeResidual, with.RelativeResidual, 1e-6, "same residual");
+        Assert.That(with.RelativeResidual, Is.LessThanOrEqualTo(gelsd.RelativeResidual * (1 + 1e-6)), "no worse than gelsd");
+        SolveAssert.ScalarsClose(Norm(without.X), Norm(with.X), 0.05, "still the minimum norm over what is kept");
+        SolveAssert.VectorsClose(Multiply(a, m, n, without.X), Multiply(a, m, n, with.X), 1e-9, "same predictions");
+        Assert.That(with.Rank, Is.EqualTo(compressed.Rank));
+
+        SolveReport again = DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, tolerance: SolveAssert.TightTolerance, leading: leading,
+            compressible: compressible);
+        Assert.That(again.X, Is.EqualTo(with.X), "same seed, same bits");
+    }
+
+    [Test]
+    public void CompressionStaysOffWithARidgeAndRefusesBlocksOutsideTheColumns()
+    {
+        const int m = 6000, well = 100, smooth = 60, n = well + smooth;
+        var (a, b) = BlockSystem(m, well, smooth, seed: 665);
+        var leading = new ColumnBlock(smooth, well);
+        using var ridged = SketchPreconditioned.Factor(a, m, n, b, 1e-13, 1e-10, 0, leading, compressible: [new ColumnBlock(0, smooth)]);
+        Assert.That(ridged.Compression, Is.Null, "the ridge rows are exact and square in the uncompressed columns");
+        Assert.That(ridged.Width, Is.EqualTo(n));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            DenseLeastSquares.Solve(a, m, n, b, SolverKind.Sketch, leading: leading, compressible: [new ColumnBlock(n - 10, 20)]));
+    }
+
+    [Test]
     public void ALeadingBlockThatIsItselfNearlyDependentFallsBackToTheWholePivotedQr()
     {
         const int m = 6000, well = 100, smooth = 60, n = well + smooth;

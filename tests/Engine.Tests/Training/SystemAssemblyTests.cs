@@ -101,6 +101,20 @@ public class SystemAssemblyTests
     }
 
     [Test]
+    public void TheGraphModelHintsItsMessageBlockFirstAndItsEncodersAsCompressible()
+    {
+        var data = Lj.Value;
+        var graph = new TrainingOptions { WidthNode = 16, WidthEdge = 24, WidthMessage = 32, Seed = 2, Solver = SolverKind.Sketch };
+        using var system = Assemble(data, Sampled(data, graph), graph);
+        Assert.That(system.LeadingBlock, Is.EqualTo(new ColumnBlock(16 + 24, 32)), "the message block");
+        Assert.That(system.CompressibleBlocks, Is.EqualTo(new[] { new ColumnBlock(0, 16), new ColumnBlock(16, 24) }), "node and edge encoders");
+
+        using var pair = Assemble(data, Sampled(data, Pair), Pair with { Solver = SolverKind.Sketch });
+        Assert.That(pair.LeadingBlock, Is.Null);
+        Assert.That(pair.CompressibleBlocks, Is.Empty, "no leading block: nothing to compress behind it");
+    }
+
+    [Test]
     public void DenseZHasTheSameBitsOnOneAndTwoWorkers()
     {
         var data = Lj.Value;
