@@ -99,7 +99,7 @@ internal static class SketchPreconditioned
     /// </summary>
     internal sealed class Factorization : IDisposable
     {
-        /// <summary>The sketch buffer, whose first Rank·Nk doubles hold <see cref="Trapezoid"/>.</summary>
+        /// <summary>The sketch buffer, whose first Rank·Width doubles hold <see cref="Trapezoid"/>.</summary>
         public required HugePageBuffer Storage { get; init; }
         public required int Nk { get; init; }
         /// <summary>Columns of the factored sketch: <see cref="Nk"/>, or fewer after <see cref="Compression"/>.</summary>
@@ -118,7 +118,7 @@ internal static class SketchPreconditioned
         /// columns, W's reflectors in the rest and in <see cref="ReflectorScales"/>. Only the upper trapezoid is defined.
         /// </summary>
         public Span<double> Trapezoid => Storage.Slice(0, Rank * Width);
-        /// <summary>tau of W's Rank reflectors (unused when Rank = Nk, where W = I).</summary>
+        /// <summary>tau of W's Rank reflectors (unused when Rank = Width, where W = I).</summary>
         public required double[] ReflectorScales { get; init; }
         /// <summary>The sketch-and-solve solution in the preconditioned coordinates, length Rank.</summary>
         public required double[] WarmStart { get; init; }
