@@ -187,6 +187,8 @@ internal sealed class BlockCompression
             return;
         }
         small.Clear();
+        // The embedding's draw is SparseSignSketch's; its scatter kernel is not, since that one reads rows of a
+        // row-major A and the block's rows here are strided by ld. At 4·width rows a column's target stays in L1.
         var (target, sign, zeta) = SparseSignSketch.Embedding(ld, rows, seed);
         double norm = 1 / Math.Sqrt(zeta);
         for (int j = 0; j < block.Count; j++)
